@@ -1,0 +1,220 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { PGlite } from '@electric-sql/pglite';
+import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import pg from 'pg';
+import { startGateway } from './gateway.ts';
+import { mintKeys, newJwtSecret } from './keys.ts';
+import { applyMigrations, applySeed } from './migrate.ts';
+import { claimPort } from './ports.ts';
+import { startPostgrest } from './postgrest.ts';
+import { pgliteSql, pgSql, type Sql } from './sql.ts';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const LOCAL_DIR = path.join(ROOT, '.local');
+export const STATE_FILE = path.join(LOCAL_DIR, 'stack.json');
+const MIGRATIONS_DIR = path.join(ROOT, 'supabase/migrations');
+const SEED_FILE = path.join(ROOT, 'supabase/seed.sql');
+const BOOTSTRAP_FILE = path.join(ROOT, 'scripts/local-stack/bootstrap.sql');
+
+export interface StackOptions {
+	/** Where PGlite keeps its files; 'memory' for a database that lives as long as the process. */
+	data: string | 'memory';
+	/** A real Postgres to use instead of PGlite (DATABASE_URL). */
+	databaseUrl?: string;
+	/** 0 picks free ports (tests); defaults are Supabase's local ports. */
+	ports?: { gateway?: number; db?: number; postgrest?: number; postgrestAdmin?: number };
+	/** Write .local/stack.json so `npm run db:status` can find this stack. */
+	writeState?: boolean;
+	log?: (line: string) => void;
+}
+
+export interface Stack {
+	supabaseUrl: string;
+	anonKey: string;
+	serviceRoleKey: string;
+	/** A postgres:// URL for psql and for tests that need SQL. */
+	dbUrl: string;
+	/** The migration files this start applied (empty when all were applied before). */
+	applied: string[];
+	seeded: boolean;
+	/** Applies migrations added since start, then reloads PostgREST's schema cache. */
+	stop(): Promise<void>;
+}
+
+export const DEFAULT_PORTS = { gateway: 54321, db: 54322, postgrest: 54330, postgrestAdmin: 54331 };
+
+/**
+ * Starts what a Supabase project offers the app (Postgres with Supabase's roles,
+ * PostgREST, and the gateway serving /rest/v1) on this machine, with no Docker:
+ * PGlite (or DATABASE_URL's Postgres), migrations and seed applied, keys minted.
+ */
+export async function startStack(options: StackOptions): Promise<Stack> {
+	const log = options.log ?? (() => {});
+	const wanted = { ...DEFAULT_PORTS, ...options.ports };
+	const ports = {
+		gateway: await claimPort(wanted.gateway, 'local Supabase API', 'LOCAL_SUPABASE_PORT'),
+		db: options.databaseUrl ? 0 : await claimPort(wanted.db, 'local Postgres', 'LOCAL_DB_PORT'),
+		postgrest: await claimPort(wanted.postgrest, 'PostgREST', 'LOCAL_POSTGREST_PORT'),
+		postgrestAdmin: await claimPort(
+			wanted.postgrestAdmin,
+			'PostgREST admin',
+			'LOCAL_POSTGREST_ADMIN_PORT'
+		)
+	};
+
+	const cleanups: Array<() => Promise<void>> = [];
+	const stopAll = async () => {
+		for (const cleanup of cleanups.reverse()) await cleanup().catch(() => {});
+		cleanups.length = 0;
+	};
+
+	try {
+		const jwtSecret = await loadJwtSecret(options.data);
+		const keys = await mintKeys(jwtSecret);
+
+		const database = options.databaseUrl
+			? await openPostgres(options.databaseUrl)
+			: await openPglite(options.data, ports.db);
+		cleanups.push(database.close);
+
+		await database.sql.exec(await readFile(BOOTSTRAP_FILE, 'utf8'));
+		const authenticatorPassword = randomBytes(18).toString('base64url');
+		await database.sql.exec(
+			`alter role authenticator with login password '${authenticatorPassword}'`
+		);
+		const applied = await applyMigrations(database.sql, MIGRATIONS_DIR);
+		for (const file of applied) log(`applied migration ${file}`);
+		const seeded = await applySeed(database.sql, SEED_FILE);
+		if (seeded) log('applied supabase/seed.sql');
+		await database.release();
+
+		const postgrestDbUri = new URL(database.url);
+		postgrestDbUri.username = 'authenticator';
+		postgrestDbUri.password = authenticatorPassword;
+		const postgrest = await startPostgrest({
+			dbUri: postgrestDbUri.href,
+			jwtSecret,
+			port: ports.postgrest,
+			adminPort: ports.postgrestAdmin,
+			singleConnection: !options.databaseUrl,
+			onLog: (line) => log(`postgrest: ${line}`)
+		});
+		cleanups.push(postgrest.stop);
+
+		const gateway = await startGateway({
+			host: '127.0.0.1',
+			port: ports.gateway,
+			postgrestUrl: postgrest.url,
+			apiKeys: [keys.anonKey, keys.serviceRoleKey]
+		});
+		cleanups.push(gateway.close);
+
+		const stack: Stack = {
+			supabaseUrl: gateway.url,
+			anonKey: keys.anonKey,
+			serviceRoleKey: keys.serviceRoleKey,
+			dbUrl: database.url,
+			applied,
+			seeded,
+			stop: stopAll
+		};
+		if (options.writeState) {
+			await writeState(stack);
+			cleanups.push(clearState);
+		}
+		return stack;
+	} catch (error) {
+		await stopAll();
+		throw error;
+	}
+}
+
+interface OpenDatabase {
+	/** What PostgREST and psql connect to. */
+	url: string;
+	/** A connection for bootstrap and migrations, until `release`. */
+	sql: Sql;
+	release(): Promise<void>;
+	close(): Promise<void>;
+}
+
+async function openPglite(data: string, port: number): Promise<OpenDatabase> {
+	if (data !== 'memory') await mkdir(data, { recursive: true });
+	const db = await PGlite.create(data === 'memory' ? undefined : data);
+	const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port, maxConnections: 8 });
+	await server.start();
+	return {
+		url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+		sql: pgliteSql(db),
+		release: async () => {},
+		close: async () => {
+			await server.stop();
+			await db.close();
+		}
+	};
+}
+
+async function openPostgres(databaseUrl: string): Promise<OpenDatabase> {
+	const client = new pg.Client({ connectionString: databaseUrl });
+	await client.connect().catch((error: Error) => {
+		throw new Error(
+			`Could not connect to DATABASE_URL (${redactUrl(databaseUrl)}): ${error.message}`
+		);
+	});
+	let open = true;
+	const release = async () => {
+		if (open) await client.end();
+		open = false;
+	};
+	return { url: databaseUrl, sql: pgSql(client), release, close: release };
+}
+
+/** The JWT secret lives beside the data it protects, so keys survive a restart. */
+async function loadJwtSecret(data: string): Promise<string> {
+	if (data === 'memory') return newJwtSecret();
+	const file = path.join(path.dirname(data), `${path.basename(data)}.jwt-secret`);
+	if (existsSync(file)) return (await readFile(file, 'utf8')).trim();
+	const secret = newJwtSecret();
+	await mkdir(path.dirname(file), { recursive: true });
+	await writeFile(file, secret, { mode: 0o600 });
+	return secret;
+}
+
+export interface StackState {
+	pid: number;
+	SUPABASE_URL: string;
+	SUPABASE_ANON_KEY: string;
+	SUPABASE_SERVICE_ROLE_KEY: string;
+	DB_URL: string;
+}
+
+async function writeState(stack: Stack) {
+	const state: StackState = {
+		pid: process.pid,
+		SUPABASE_URL: stack.supabaseUrl,
+		SUPABASE_ANON_KEY: stack.anonKey,
+		SUPABASE_SERVICE_ROLE_KEY: stack.serviceRoleKey,
+		DB_URL: stack.dbUrl
+	};
+	await mkdir(LOCAL_DIR, { recursive: true });
+	await writeFile(STATE_FILE, JSON.stringify(state, null, 2), { mode: 0o600 });
+}
+
+async function clearState() {
+	const { rm } = await import('node:fs/promises');
+	await rm(STATE_FILE, { force: true });
+}
+
+export function redactUrl(url: string): string {
+	try {
+		const parsed = new URL(url);
+		if (parsed.password) parsed.password = '***';
+		return parsed.href;
+	} catch {
+		return '(not a URL)';
+	}
+}

@@ -1,0 +1,18 @@
+// `npm start`: the built site (`npm run build` first), on SUPABASE_URL or the local stack.
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { ROOT } from './local-stack/index.ts';
+import { fail, runApp } from './run-app.ts';
+import { DEV_DATA_DIR } from './stack-env.ts';
+
+const entry = path.join(ROOT, 'build/index.js');
+if (!existsSync(entry)) fail(new Error('There is no build yet: run `npm run build` first.'));
+
+await runApp({
+	name: 'start',
+	command: process.execPath,
+	args: [entry],
+	// LOCAL_DB=memory gives a throwaway database (the end-to-end tests use it).
+	data: process.env.LOCAL_DB === 'memory' ? 'memory' : DEV_DATA_DIR,
+	env: { BODY_SIZE_LIMIT: process.env.BODY_SIZE_LIMIT ?? '512K' }
+});

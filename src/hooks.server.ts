@@ -1,0 +1,61 @@
+import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit/hooks';
+import { sequence } from '@sveltejs/kit/hooks';
+import { getTextDirection } from '#lib/paraglide/runtime';
+import { paraglideMiddleware } from '#lib/paraglide/server';
+import { m } from '#lib/paraglide/messages';
+import { logger } from '#lib/server/log';
+import { securityHeaders } from '#lib/server/http/security-headers';
+import { assertDatabaseSettings } from '#lib/server/db';
+
+/** A missing setting stops the server before it takes its first request. */
+export const init: ServerInit = () => {
+	assertDatabaseSettings();
+};
+
+const handleRequest: Handle = async ({ event, resolve }) => {
+	const requestId = crypto.randomUUID();
+	event.locals.requestId = requestId;
+	event.locals.log = logger.child({ requestId });
+
+	const started = performance.now();
+	const response = await resolve(event);
+	for (const [name, value] of Object.entries(securityHeaders(event.url))) {
+		if (!response.headers.has(name)) response.headers.set(name, value);
+	}
+	response.headers.set('x-request-id', requestId);
+	event.locals.log.debug(
+		{
+			method: event.request.method,
+			path: event.url.pathname,
+			status: response.status,
+			ms: Math.round(performance.now() - started)
+		},
+		'request'
+	);
+	return response;
+};
+
+const handleLanguage: Handle = ({ event, resolve }) =>
+	paraglideMiddleware(event.request, ({ request, locale }) => {
+		event.request = request;
+		return resolve(event, {
+			transformPageChunk: ({ html }) =>
+				html
+					.replace('%paraglide.lang%', locale === 'fr' ? 'fr-CA' : 'en-CA')
+					.replace('%paraglide.dir%', getTextDirection(locale))
+		});
+	});
+
+export const handle: Handle = sequence(handleRequest, handleLanguage);
+
+/**
+ * Unexpected errors are logged once, under the request id, and the user sees only
+ * that id and a kind message. Expected ones (`error(404)`, `error(400, ...)`) pass
+ * through with their own message.
+ */
+export const handleError: HandleServerError = ({ kind, error, event }) => {
+	if (kind !== 'unknown') return;
+	const id = event.locals.requestId ?? crypto.randomUUID();
+	(event.locals.log ?? logger).error({ err: error, path: event.url.pathname }, 'unhandled error');
+	return { message: m.error_unexpected(), id };
+};

@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { scrub, scrubString } from './scrub.ts';
+
+describe('scrub', () => {
+	it.each([
+		['signed by Jane.Doe+x@Example.org today', 'signed by [email] today'],
+		[
+			'key eyJhbGciOiJIUzI1NiJ9.eyJyb2xlIjoic2VydmljZV9yb2xlIn0.c2lnbmF0dXJlLXNpZ25hdHVyZQ used',
+			'key [jwt] used'
+		],
+		['stripe sk_test_51HxYzAbCdEfGh and whsec_abcdefgh12345', 'stripe [key] and [key]'],
+		['nothing secret here', 'nothing secret here']
+	])('masks %s', (input, expected) => {
+		expect(scrubString(input)).toBe(expected);
+	});
+
+	it('masks values under secret-looking keys and strings at any depth', () => {
+		const out = scrub({
+			headers: { authorization: 'Bearer abc', cookie: 'session=1', accept: 'text/html' },
+			user: { email: 'someone@example.org' },
+			service_role_key: 'anything'
+		});
+		expect(out).toEqual({
+			headers: { authorization: '[redacted]', cookie: '[redacted]', accept: 'text/html' },
+			user: { email: '[email]' },
+			service_role_key: '[redacted]'
+		});
+	});
+});
