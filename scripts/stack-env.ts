@@ -31,7 +31,8 @@ export async function supabaseForApp(options: {
 		data: options.data,
 		databaseUrl: process.env.DATABASE_URL || undefined,
 		ports: Object.fromEntries(Object.entries(ports).filter(([, port]) => port !== undefined)),
-		writeState: true,
+		// A throwaway (memory) stack must not hide the dev stack from `npm run db:status`.
+		writeState: options.data !== 'memory',
 		log: options.log
 	});
 	return {

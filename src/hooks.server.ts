@@ -1,11 +1,11 @@
 import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit/hooks';
 import { sequence } from '@sveltejs/kit/hooks';
-import { getTextDirection } from '#lib/paraglide/runtime';
-import { paraglideMiddleware } from '#lib/paraglide/server';
-import { m } from '#lib/paraglide/messages';
-import { logger } from '#lib/server/log';
-import { securityHeaders } from '#lib/server/http/security-headers';
-import { assertDatabaseSettings } from '#lib/server/db';
+import { getTextDirection } from '#lib/paraglide/runtime.js';
+import { paraglideMiddleware } from '#lib/paraglide/server.js';
+import { m } from '#lib/paraglide/messages.js';
+import { logger } from '#lib/server/log/index.ts';
+import { securityHeaders } from '#lib/server/http/security-headers.ts';
+import { assertDatabaseSettings } from '#lib/server/db.ts';
 
 /** A missing setting stops the server before it takes its first request. */
 export const init: ServerInit = () => {
@@ -36,15 +36,17 @@ const handleRequest: Handle = async ({ event, resolve }) => {
 };
 
 const handleLanguage: Handle = ({ event, resolve }) =>
-	paraglideMiddleware(event.request, ({ request, locale }) => {
-		event.request = request;
-		return resolve(event, {
-			transformPageChunk: ({ html }) =>
-				html
-					.replace('%paraglide.lang%', locale === 'fr' ? 'fr-CA' : 'en-CA')
-					.replace('%paraglide.dir%', getTextDirection(locale))
-		});
-	});
+	paraglideMiddleware(event.request, ({ request, locale }) =>
+		resolve(
+			{ ...event, request },
+			{
+				transformPageChunk: ({ html }) =>
+					html
+						.replace('%paraglide.lang%', locale === 'fr' ? 'fr-CA' : 'en-CA')
+						.replace('%paraglide.dir%', getTextDirection(locale))
+			}
+		)
+	);
 
 export const handle: Handle = sequence(handleRequest, handleLanguage);
 

@@ -29,6 +29,9 @@ export interface StackOptions {
 	ports?: { gateway?: number; db?: number; postgrest?: number; postgrestAdmin?: number };
 	/** Write .local/stack.json so `npm run db:status` can find this stack. */
 	writeState?: boolean;
+	/** Overrides for tests; default to the project's supabase/ folder. */
+	migrationsDir?: string;
+	seedFile?: string;
 	log?: (line: string) => void;
 }
 
@@ -41,7 +44,7 @@ export interface Stack {
 	/** The migration files this start applied (empty when all were applied before). */
 	applied: string[];
 	seeded: boolean;
-	/** Applies migrations added since start, then reloads PostgREST's schema cache. */
+	/** Stops PostgREST, the gateway and PGlite (a DATABASE_URL Postgres is left running). */
 	stop(): Promise<void>;
 }
 
@@ -86,9 +89,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
 		await database.sql.exec(
 			`alter role authenticator with login password '${authenticatorPassword}'`
 		);
-		const applied = await applyMigrations(database.sql, MIGRATIONS_DIR);
+		const applied = await applyMigrations(database.sql, options.migrationsDir ?? MIGRATIONS_DIR);
 		for (const file of applied) log(`applied migration ${file}`);
-		const seeded = await applySeed(database.sql, SEED_FILE);
+		const seeded = await applySeed(database.sql, options.seedFile ?? SEED_FILE);
 		if (seeded) log('applied supabase/seed.sql');
 		await database.release();
 

@@ -18,12 +18,14 @@ export function newJwtSecret(): string {
  */
 export async function mintKeys(jwtSecret: string): Promise<StackKeys> {
 	const secret = new TextEncoder().encode(jwtSecret);
-	const now = Math.floor(Date.now() / 1000);
+	// Fixed times, so the same secret always mints the same keys (a restart keeps them).
+	const issuedAt = Date.UTC(2026, 0, 1) / 1000;
+	const expiresAt = Date.UTC(2046, 0, 1) / 1000;
 	const mint = (role: string) =>
 		new SignJWT({ role, iss: 'supabase-local' })
 			.setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-			.setIssuedAt(now)
-			.setExpirationTime(now + 10 * 365 * 24 * 3600)
+			.setIssuedAt(issuedAt)
+			.setExpirationTime(expiresAt)
 			.sign(secret);
 	return { jwtSecret, anonKey: await mint('anon'), serviceRoleKey: await mint('service_role') };
 }

@@ -1,0 +1,75 @@
+import { existsSync } from 'node:fs';
+import { defineConfig, devices } from '@playwright/test';
+
+// Playwright cannot download its own browser here; it drives Debian's Chromium
+// (or the one named in CHROMIUM_PATH). Without one, say what to install.
+function findChromium(): string | undefined {
+	const candidates = [
+		process.env.CHROMIUM_PATH,
+		'/usr/bin/chromium',
+		'/usr/bin/chromium-browser',
+		'/usr/bin/google-chrome',
+		'/Applications/Google Chrome.app/Contents/MacOS/Google Chrome'
+	].filter((path): path is string => Boolean(path));
+	return candidates.find((path) => existsSync(path));
+}
+
+const executablePath = findChromium();
+if (!executablePath) {
+	throw new Error(
+		'No Chromium found for the end-to-end tests. Install one: `sudo apt-get install chromium` ' +
+			'(Debian/Ubuntu), or `npx playwright install chromium`, or set CHROMIUM_PATH to a Chrome/Chromium binary.'
+	);
+}
+
+const PORT = Number(process.env.E2E_PORT ?? 4173);
+
+export default defineConfig({
+	testDir: 'tests/e2e',
+	fullyParallel: false,
+	workers: 1,
+	forbidOnly: Boolean(process.env.CI),
+	retries: 0,
+	reporter: 'list',
+	timeout: 30_000,
+	use: {
+		baseURL: `http://127.0.0.1:${PORT}`,
+		trace: 'retain-on-failure',
+		launchOptions: {
+			executablePath,
+			// This machine's network is closed: keep Chromium from calling home.
+			args: [
+				'--no-sandbox',
+				'--disable-gpu',
+				'--disable-quic',
+				'--no-first-run',
+				'--disable-background-networking',
+				'--disable-component-update',
+				'--disable-sync'
+			]
+		}
+	},
+	projects: [
+		{ name: 'chromium', use: { ...devices['Desktop Chrome'] } },
+		{ name: 'chromium-no-js', use: { ...devices['Desktop Chrome'], javaScriptEnabled: false } }
+	],
+	webServer: {
+		// The built site on a throwaway local stack, on ports that leave `npm run dev` alone.
+		command: 'npm run build && node scripts/start.ts',
+		url: `http://127.0.0.1:${PORT}/`,
+		timeout: 180_000,
+		reuseExistingServer: false,
+		stdout: 'ignore',
+		stderr: 'pipe',
+		env: {
+			PORT: String(PORT),
+			HOST: '127.0.0.1',
+			LOCAL_DB: 'memory',
+			LOCAL_SUPABASE_PORT: '0',
+			LOCAL_DB_PORT: '0',
+			LOCAL_POSTGREST_PORT: '0',
+			LOCAL_POSTGREST_ADMIN_PORT: '0',
+			LOG_LEVEL: 'warn'
+		}
+	}
+});

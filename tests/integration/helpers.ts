@@ -1,0 +1,39 @@
+import { createClient, type SupabaseClient } from '@supabase/supabase-js';
+import pg from 'pg';
+import { inject } from 'vitest';
+import WebSocket from 'ws';
+
+// Builders for integration tests: clients as the app makes them, and SQL for checks.
+
+const clientOptions = {
+	auth: { persistSession: false, autoRefreshToken: false },
+	realtime: { transport: (globalThis.WebSocket ?? WebSocket) as never }
+};
+
+export function anonClient(): SupabaseClient {
+	const { supabaseUrl, anonKey } = inject('stack');
+	return createClient(supabaseUrl, anonKey, clientOptions);
+}
+
+export function serviceClient(): SupabaseClient {
+	const { supabaseUrl, serviceRoleKey } = inject('stack');
+	return createClient(supabaseUrl, serviceRoleKey, clientOptions);
+}
+
+/** Runs `work` with a direct SQL connection (as psql would have), then closes it. */
+export async function withSql<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
+	const client = new pg.Client({ connectionString: inject('stack').dbUrl });
+	await client.connect();
+	try {
+		return await work(client);
+	} finally {
+		await client.end();
+	}
+}
+
+let counter = 0;
+/** A unique address per call, so tests never collide on the email unique index. */
+export function uniqueEmail(prefix = 'supporter'): string {
+	counter += 1;
+	return `${prefix}.${Date.now().toString(36)}.${counter}@example.org`;
+}
