@@ -39,6 +39,10 @@ export const variables = defineEnvVars({
 			return level;
 		}
 	},
+	BENCH_BARE_PAGE: {
+		description: 'Set to 1 only by `npm run bench`: serves the bare page it measures as a floor.',
+		schema: (value) => value === '1'
+	},
 	CHARITY_NAME: {
 		public: true,
 		description: 'The name people know the charity by.',

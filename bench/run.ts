@@ -1,0 +1,13 @@
+// `npm run bench [-- suite]`: benchmarks that print figures (not timed tests).
+// Suites: pages (default).
+const suites: Record<string, () => Promise<void>> = {
+	pages: async () => (await import('./pages.ts')).run()
+};
+
+const name = process.argv[2] ?? 'pages';
+const suite = suites[name];
+if (!suite) {
+	console.error(`Unknown benchmark "${name}". Known: ${Object.keys(suites).join(', ')}`);
+	process.exit(2);
+}
+await suite();
