@@ -18,10 +18,14 @@ async function freePort(): Promise<number> {
 /** Builds the site, then starts it as `npm start` does, on a throwaway local stack. */
 export async function startBuiltSite(env: Record<string, string> = {}) {
 	console.log('building…');
-	const build = spawnSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--logLevel', 'error'], {
-		cwd: ROOT,
-		stdio: 'inherit'
-	});
+	const build = spawnSync(
+		process.execPath,
+		['node_modules/vite/bin/vite.js', 'build', '--logLevel', 'error'],
+		{
+			cwd: ROOT,
+			stdio: 'inherit'
+		}
+	);
 	if (build.status !== 0) throw new Error('vite build failed');
 
 	const port = await freePort();
@@ -43,7 +47,11 @@ export async function startBuiltSite(env: Record<string, string> = {}) {
 	});
 	const url = `http://127.0.0.1:${port}`;
 	const deadline = Date.now() + 60_000;
-	while (!(await fetch(url).then((res) => res.ok).catch(() => false))) {
+	while (
+		!(await fetch(url)
+			.then((res) => res.ok)
+			.catch(() => false))
+	) {
 		if (child.exitCode !== null) throw new Error('the site stopped while starting');
 		if (Date.now() > deadline) throw new Error('the site did not start in 60 s');
 		await new Promise((resolve) => setTimeout(resolve, 200));

@@ -3,6 +3,7 @@
 import { existsSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
 import { STATE_FILE, startStack, type StackState } from './local-stack/index.ts';
+import { StackError } from './local-stack/errors.ts';
 import { fail } from './run-app.ts';
 import { DEV_DATA_DIR } from './stack-env.ts';
 
@@ -38,7 +39,9 @@ if (command === 'status') {
 	}
 } else if (command === 'reset') {
 	if (await runningStack()) {
-		fail(new Error('The local stack is running: stop `npm run dev` (Ctrl-C) first, then reset.'));
+		fail(
+			new StackError('The local stack is running: stop `npm run dev` (Ctrl-C) first, then reset.')
+		);
 	}
 	const databaseUrl = process.env.DATABASE_URL || undefined;
 	if (databaseUrl) {

@@ -3,9 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseEnv } from 'node:util';
 import { ROOT } from './local-stack/index.ts';
-import { MigrationError } from './local-stack/migrate.ts';
-import { PortInUseError } from './local-stack/ports.ts';
-import { PostgrestMissingError } from './local-stack/postgrest.ts';
+import { StackError } from './local-stack/errors.ts';
 import { supabaseForApp } from './stack-env.ts';
 
 /**
@@ -68,12 +66,8 @@ function loadDotEnv() {
 
 /** Known failures get their message and no stack trace. */
 export function fail(error: unknown): never {
-	const known =
-		error instanceof PortInUseError ||
-		error instanceof MigrationError ||
-		error instanceof PostgrestMissingError ||
-		(error instanceof Error && /DATABASE_URL|SUPABASE_|must be a port/.test(error.message));
 	console.error(`\n✖ ${error instanceof Error ? error.message : String(error)}\n`);
-	if (!known && error instanceof Error && error.stack) console.error(error.stack);
+	if (!(error instanceof StackError) && error instanceof Error && error.stack)
+		console.error(error.stack);
 	process.exit(1);
 }

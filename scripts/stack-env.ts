@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { StackError } from './local-stack/errors.ts';
 import { LOCAL_DIR, startStack, type Stack } from './local-stack/index.ts';
 
 /**
@@ -16,7 +17,7 @@ export async function supabaseForApp(options: {
 			.filter(([, value]) => !value)
 			.map(([name]) => name);
 		if (missing.length) {
-			throw new Error(`SUPABASE_URL is set, so ${missing.join(' and ')} must be set too.`);
+			throw new StackError(`SUPABASE_URL is set, so ${missing.join(' and ')} must be set too.`);
 		}
 		options.log(`Using the Supabase at ${SUPABASE_URL} (SUPABASE_URL is set; no local stack).`);
 		return { env: {} };
@@ -52,7 +53,7 @@ function numberFromEnv(name: string): number | undefined {
 	if (value === undefined || value === '') return undefined;
 	const port = Number(value);
 	if (!Number.isInteger(port) || port < 0 || port > 65535) {
-		throw new Error(`${name} must be a port number, not "${value}".`);
+		throw new StackError(`${name} must be a port number, not "${value}".`);
 	}
 	return port;
 }

@@ -2,11 +2,12 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { ROOT } from './local-stack/index.ts';
+import { StackError } from './local-stack/errors.ts';
 import { fail, runApp } from './run-app.ts';
 import { DEV_DATA_DIR } from './stack-env.ts';
 
 const entry = path.join(ROOT, 'build/index.js');
-if (!existsSync(entry)) fail(new Error('There is no build yet: run `npm run build` first.'));
+if (!existsSync(entry)) fail(new StackError('There is no build yet: run `npm run build` first.'));
 
 await runApp({
 	name: 'start',

@@ -1,11 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
+import { pgcrypto } from '@electric-sql/pglite/contrib/pgcrypto';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import pg from 'pg';
+import { StackError } from './errors.ts';
 import { startGateway } from './gateway.ts';
 import { mintKeys, newJwtSecret } from './keys.ts';
 import { applyMigrations, applySeed } from './migrate.ts';
@@ -146,8 +148,14 @@ interface OpenDatabase {
 }
 
 async function openPglite(data: string, port: number): Promise<OpenDatabase> {
-	if (data !== 'memory') await mkdir(data, { recursive: true });
-	const db = await PGlite.create(data === 'memory' ? undefined : data);
+	let unlock = async () => {};
+	if (data !== 'memory') {
+		await mkdir(data, { recursive: true });
+		unlock = await lockDataDir(data);
+	}
+	const db = await PGlite.create(data === 'memory' ? undefined : data, {
+		extensions: { pgcrypto }
+	});
 	const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port, maxConnections: 8 });
 	await server.start();
 	return {
@@ -157,6 +165,7 @@ async function openPglite(data: string, port: number): Promise<OpenDatabase> {
 		close: async () => {
 			await server.stop();
 			await db.close();
+			await unlock();
 		}
 	};
 }
@@ -164,7 +173,7 @@ async function openPglite(data: string, port: number): Promise<OpenDatabase> {
 async function openPostgres(databaseUrl: string): Promise<OpenDatabase> {
 	const client = new pg.Client({ connectionString: databaseUrl });
 	await client.connect().catch((error: Error) => {
-		throw new Error(
+		throw new StackError(
 			`Could not connect to DATABASE_URL (${redactUrl(databaseUrl)}): ${error.message}`
 		);
 	});
@@ -174,6 +183,36 @@ async function openPostgres(databaseUrl: string): Promise<OpenDatabase> {
 		open = false;
 	};
 	return { url: databaseUrl, sql: pgSql(client), release, close: release };
+}
+
+/**
+ * PGlite does not lock its files, and two processes writing one data folder
+ * corrupt it: the first stack to open a folder holds it until it stops.
+ */
+async function lockDataDir(data: string): Promise<() => Promise<void>> {
+	const lockFile = `${data}.lock`;
+	try {
+		await writeFile(lockFile, String(process.pid), { flag: 'wx' });
+	} catch {
+		const holder = Number(await readFile(lockFile, 'utf8').catch(() => '0'));
+		if (holder && holder !== process.pid && isAlive(holder)) {
+			throw new StackError(
+				`The local database in ${path.relative(ROOT, data) || data} is in use by process ${holder} ` +
+					'(another `npm run dev` or `npm start`?). Stop it first.'
+			);
+		}
+		await writeFile(lockFile, String(process.pid)); // left behind by a process that died
+	}
+	return () => rm(lockFile, { force: true });
+}
+
+function isAlive(pid: number): boolean {
+	try {
+		process.kill(pid, 0);
+		return true;
+	} catch {
+		return false;
+	}
 }
 
 /** The JWT secret lives beside the data it protects, so keys survive a restart. */
@@ -208,7 +247,6 @@ async function writeState(stack: Stack) {
 }
 
 async function clearState() {
-	const { rm } = await import('node:fs/promises');
 	await rm(STATE_FILE, { force: true });
 }
 

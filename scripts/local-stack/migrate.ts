@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { StackError } from './errors.ts';
 import type { Sql } from './sql.ts';
 
 /** A migration or the seed that failed: the file and the database's own message. */
-export class MigrationError extends Error {
+export class MigrationError extends StackError {
 	readonly file: string;
 	constructor(file: string, cause: unknown) {
 		super(`${file} failed: ${describeSqlError(cause)}`);

@@ -1,6 +1,7 @@
 import net from 'node:net';
+import { StackError } from './errors.ts';
 
-export class PortInUseError extends Error {
+export class PortInUseError extends StackError {
 	readonly port: number;
 	constructor(port: number, what: string, setting: string) {
 		super(

@@ -2,8 +2,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { StackError } from './errors.ts';
 
-export class PostgrestMissingError extends Error {
+export class PostgrestMissingError extends StackError {
 	constructor(searched: string) {
 		super(
 			`The PostgREST binary for ${process.platform}-${process.arch} was not found (looked in ${searched}).\n` +
@@ -100,7 +101,7 @@ export async function startPostgrest(options: PostgrestOptions): Promise<Postgre
 	const adminUrl = `http://127.0.0.1:${options.adminPort}`;
 	await waitUntil(
 		async () => {
-			if (exited) throw new Error(`PostgREST stopped while starting:\n${output.join('\n')}`);
+			if (exited) throw new StackError(`PostgREST stopped while starting:\n${output.join('\n')}`);
 			const res = await fetch(`${adminUrl}/ready`).catch(() => undefined);
 			return res?.ok === true;
 		},
@@ -136,7 +137,7 @@ async function waitUntil(check: () => Promise<boolean>, timeoutMs: number, messa
 	const deadline = Date.now() + timeoutMs;
 	for (let delay = 25; ; delay = Math.min(delay * 2, 250)) {
 		if (await check()) return;
-		if (Date.now() > deadline) throw new Error(message());
+		if (Date.now() > deadline) throw new StackError(message());
 		await new Promise((resolve) => setTimeout(resolve, delay));
 	}
 }

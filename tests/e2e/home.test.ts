@@ -88,3 +88,11 @@ test.describe('a page that does not exist', () => {
 		);
 	});
 });
+
+test.describe('health check', () => {
+	test('answers 200 when the database answers', async ({ request }) => {
+		const response = await request.get('/api/health');
+		expect(response.status()).toBe(200);
+		expect(await response.json()).toEqual({ ok: true, database: 'ok' });
+	});
+});
