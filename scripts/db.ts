@@ -2,7 +2,7 @@
 // `npm run db:reset`: the local database from the migrations and seed again.
 import { existsSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
-import { STATE_FILE, startStack, type StackState } from './local-stack/index.ts';
+import { startStack, stateFileFor, type StackState } from './local-stack/index.ts';
 import { StackError } from './local-stack/errors.ts';
 import { fail } from './run-app.ts';
 import { DEV_DATA_DIR } from './stack-env.ts';
@@ -10,8 +10,9 @@ import { DEV_DATA_DIR } from './stack-env.ts';
 const command = process.argv[2];
 
 async function runningStack(): Promise<StackState | undefined> {
-	if (!existsSync(STATE_FILE)) return undefined;
-	const state = JSON.parse(await readFile(STATE_FILE, 'utf8')) as StackState;
+	const stateFile = stateFileFor(DEV_DATA_DIR);
+	if (!existsSync(stateFile)) return undefined;
+	const state = JSON.parse(await readFile(stateFile, 'utf8')) as StackState;
 	try {
 		process.kill(state.pid, 0);
 	} catch {

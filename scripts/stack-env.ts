@@ -32,8 +32,7 @@ export async function supabaseForApp(options: {
 		data: options.data,
 		databaseUrl: process.env.DATABASE_URL || undefined,
 		ports: Object.fromEntries(Object.entries(ports).filter(([, port]) => port !== undefined)),
-		// A throwaway (memory) stack must not hide the dev stack from `npm run db:status`.
-		writeState: options.data !== 'memory',
+		writeState: true,
 		log: options.log
 	});
 	return {
@@ -46,7 +45,10 @@ export async function supabaseForApp(options: {
 	};
 }
 
-export const DEV_DATA_DIR = path.join(LOCAL_DIR, 'pgdata');
+/** The local database's folder: .local/pgdata, or LOCAL_DATA_DIR. */
+export const DEV_DATA_DIR = process.env.LOCAL_DATA_DIR
+	? path.resolve(process.env.LOCAL_DATA_DIR)
+	: path.join(LOCAL_DIR, 'pgdata');
 
 function numberFromEnv(name: string): number | undefined {
 	const value = process.env[name];

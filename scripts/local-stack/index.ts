@@ -17,7 +17,6 @@ import { pgliteSql, pgSql, type Sql } from './sql.ts';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const LOCAL_DIR = path.join(ROOT, '.local');
-export const STATE_FILE = path.join(LOCAL_DIR, 'stack.json');
 const MIGRATIONS_DIR = path.join(ROOT, 'supabase/migrations');
 const SEED_FILE = path.join(ROOT, 'supabase/seed.sql');
 const BOOTSTRAP_FILE = path.join(ROOT, 'scripts/local-stack/bootstrap.sql');
@@ -29,7 +28,7 @@ export interface StackOptions {
 	databaseUrl?: string;
 	/** 0 picks free ports (tests); defaults are Supabase's local ports. */
 	ports?: { gateway?: number; db?: number; postgrest?: number; postgrestAdmin?: number };
-	/** Write .local/stack.json so `npm run db:status` can find this stack. */
+	/** Write stack.json beside the data folder, so `npm run db:status` can find this stack. */
 	writeState?: boolean;
 	/** Overrides for tests; default to the project's supabase/ folder. */
 	migrationsDir?: string;
@@ -127,9 +126,10 @@ export async function startStack(options: StackOptions): Promise<Stack> {
 			seeded,
 			stop: stopAll
 		};
-		if (options.writeState) {
-			await writeState(stack);
-			cleanups.push(clearState);
+		if (options.writeState && options.data !== 'memory') {
+			const stateFile = stateFileFor(options.data);
+			await writeState(stateFile, stack);
+			cleanups.push(() => rm(stateFile, { force: true }));
 		}
 		return stack;
 	} catch (error) {
@@ -234,7 +234,12 @@ export interface StackState {
 	DB_URL: string;
 }
 
-async function writeState(stack: Stack) {
+/** Where a stack using the data folder `data` says how to reach it. */
+export function stateFileFor(data: string): string {
+	return path.join(path.dirname(data), 'stack.json');
+}
+
+async function writeState(file: string, stack: Stack) {
 	const state: StackState = {
 		pid: process.pid,
 		SUPABASE_URL: stack.supabaseUrl,
@@ -242,12 +247,7 @@ async function writeState(stack: Stack) {
 		SUPABASE_SERVICE_ROLE_KEY: stack.serviceRoleKey,
 		DB_URL: stack.dbUrl
 	};
-	await mkdir(LOCAL_DIR, { recursive: true });
-	await writeFile(STATE_FILE, JSON.stringify(state, null, 2), { mode: 0o600 });
-}
-
-async function clearState() {
-	await rm(STATE_FILE, { force: true });
+	await writeFile(file, JSON.stringify(state, null, 2), { mode: 0o600 });
 }
 
 export function redactUrl(url: string): string {
