@@ -24,7 +24,7 @@ async function freePort(): Promise<number> {
 
 /** Every process below `pid`, children first. */
 function descendants(pid: number): number[] {
-	let children: number[] = [];
+	let children: number[];
 	try {
 		children = execFileSync('ps', ['-o', 'pid=', '--ppid', String(pid)], { encoding: 'utf8' })
 			.split('\n')
