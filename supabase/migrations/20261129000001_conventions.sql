@@ -12,7 +12,8 @@
 
 alter default privileges in schema public revoke all on tables from anon, authenticated;
 alter default privileges in schema public revoke all on sequences from anon, authenticated;
-alter default privileges in schema public revoke execute on functions from public;
+-- PUBLIC's EXECUTE on new functions is a global default: revoked without IN SCHEMA.
+alter default privileges revoke execute on functions from public;
 alter default privileges in schema public revoke execute on functions from anon, authenticated;
 
 alter default privileges in schema public grant all on tables to service_role;
