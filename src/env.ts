@@ -9,6 +9,13 @@ import { defineEnvVars } from '@sveltejs/kit/env';
 // build must not need a database.
 const maybe = (value: string | undefined) => (value && value.trim() !== '' ? value : undefined);
 
+const positiveNumber = (name: string, fallback: number) => (value: string | undefined) => {
+	if (value === undefined || value.trim() === '') return fallback;
+	const number = Number(value);
+	if (!Number.isFinite(number) || number <= 0) throw new Error(`${name} must be a positive number`);
+	return number;
+};
+
 const optional =
 	(fallback: string) =>
 	(value: string | undefined): string =>
@@ -38,6 +45,69 @@ export const variables = defineEnvVars({
 			if (!levels.includes(level)) throw new Error(`LOG_LEVEL must be one of ${levels.join(', ')}`);
 			return level;
 		}
+	},
+	SITE_URL: {
+		public: true,
+		description: 'The public address of the site, for links in emails (no trailing slash).',
+		schema: (value) => {
+			const url =
+				value && value.trim() !== '' ? value.replace(/\/+$/, '') : 'http://localhost:5173';
+			if (!URL.canParse(url)) throw new Error(`SITE_URL is not a URL: ${url}`);
+			return url;
+		}
+	},
+	RESEND_API_KEY: {
+		description:
+			'Resend API key. Without it nothing is ever sent: the outbox is shown at /dev/mail.',
+		schema: maybe
+	},
+	RESEND_WEBHOOK_SECRET: {
+		description:
+			'Signing secret of the Resend webhook (whsec_...). Required whenever RESEND_API_KEY is set.',
+		schema: maybe
+	},
+	RESEND_BASE_URL: {
+		description: 'Resend API address; tests point it at a local double.',
+		schema: optional('https://api.resend.com')
+	},
+	RESEND_RATE_PER_SECOND: {
+		description: 'Resend API calls per second, shared by all workers (your Resend plan sets it).',
+		schema: positiveNumber('RESEND_RATE_PER_SECOND', 2)
+	},
+	RESEND_TIMEOUT_MS: {
+		description: 'How long to wait for Resend to answer a batch before trying it again.',
+		schema: positiveNumber('RESEND_TIMEOUT_MS', 30_000)
+	},
+	EMAIL_FROM: {
+		description:
+			'The From of every email, e.g. "IJM Canada <updates@ijm.ca>" (a domain verified in Resend).',
+		schema: optional('IJM Canada <updates@example.org>')
+	},
+	EMAIL_REPLY_TO: {
+		description: 'Where replies go (optional).',
+		schema: maybe
+	},
+	EMAIL_BATCH_SIZE: {
+		description: 'Emails per Resend batch call (at most 100).',
+		schema: (value) => Math.min(100, positiveNumber('EMAIL_BATCH_SIZE', 100)(value))
+	},
+	EMAIL_LEASE_SECONDS: {
+		description:
+			'How long a worker holds a batch before another may take it over (a worker that died).',
+		schema: positiveNumber('EMAIL_LEASE_SECONDS', 60)
+	},
+	EMAIL_RETRY_BASE_MS: {
+		description: 'First retry delay after a 429 or 5xx; it doubles each attempt (with jitter).',
+		schema: positiveNumber('EMAIL_RETRY_BASE_MS', 1000)
+	},
+	EMAIL_QUOTA_PAUSE_MINUTES: {
+		description: 'How long sending pauses after Resend reports a daily or monthly quota reached.',
+		schema: positiveNumber('EMAIL_QUOTA_PAUSE_MINUTES', 60)
+	},
+	CRON_SECRET: {
+		description:
+			'Secret for POST /api/cron/email (header `Authorization: Bearer <secret>`). Without it the endpoint is off.',
+		schema: maybe
 	},
 	BENCH_BARE_PAGE: {
 		description: 'Set to 1 only by `npm run bench`: serves the bare page it measures as a floor.',

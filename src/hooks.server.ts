@@ -6,16 +6,26 @@ import { m } from '#lib/paraglide/messages.js';
 import { logger } from '#lib/server/log/index.ts';
 import { securityHeaders } from '#lib/server/http/security-headers.ts';
 import { assertDatabaseSettings } from '#lib/server/db.ts';
+import { isForbiddenCrossSiteForm } from '#lib/server/http/csrf.ts';
+import { assertEmailSettings } from '#lib/server/email/settings.ts';
 
 /** A missing setting stops the server before it takes its first request. */
 export const init: ServerInit = () => {
 	assertDatabaseSettings();
+	assertEmailSettings();
 };
 
 const handleRequest: Handle = async ({ event, resolve }) => {
 	const requestId = crypto.randomUUID();
 	event.locals.requestId = requestId;
 	event.locals.log = logger.child({ requestId });
+
+	if (isForbiddenCrossSiteForm(event.request, event.url)) {
+		return new Response(`Cross-site ${event.request.method} form submissions are forbidden`, {
+			status: 403,
+			headers: { 'content-type': 'text/plain', 'x-request-id': requestId }
+		});
+	}
 
 	const started = performance.now();
 	const response = await resolve(event);

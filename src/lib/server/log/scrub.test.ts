@@ -26,4 +26,13 @@ describe('scrub', () => {
 			service_role_key: '[redacted]'
 		});
 	});
+
+	it('keeps an error’s type, message and stack, masked', () => {
+		const error = Object.assign(new Error('no supporter jane@example.org'), { code: 'P0002' });
+		const out = scrub({ err: error }) as { err: Record<string, string> };
+		expect(out.err.type).toBe('Error');
+		expect(out.err.message).toBe('no supporter [email]');
+		expect(out.err.code).toBe('P0002');
+		expect(out.err.stack).toContain('scrub.test.ts');
+	});
 });

@@ -15,6 +15,13 @@ export function scrubString(text: string): string {
 export function scrub(value: unknown, depth = 0): unknown {
 	if (typeof value === 'string') return scrubString(value);
 	if (value === null || typeof value !== 'object' || depth > 8) return value;
+	if (value instanceof Error) {
+		// Errors keep what explains them (own fields such as `code` too), masked like the rest.
+		return scrub(
+			{ ...value, type: value.name, message: value.message, stack: value.stack },
+			depth + 1
+		);
+	}
 	if (Array.isArray(value)) return value.map((item) => scrub(item, depth + 1));
 	const out: Record<string, unknown> = {};
 	for (const [key, item] of Object.entries(value)) {

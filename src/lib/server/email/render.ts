@@ -1,0 +1,151 @@
+import { convert } from 'html-to-text';
+import juice from 'juice';
+import { render } from 'svelte/server';
+import { SITE_URL } from '$app/env/public';
+import { m } from '#lib/paraglide/messages.js';
+import EmailDocument from './templates/EmailDocument.svelte';
+import { isTemplateName, templates, type RecipientFields } from './templates/index.ts';
+import type { EmailKind, Language, RenderedEmail } from './types.ts';
+
+// Emails are rendered from Svelte components on the server, then their CSS is
+// inlined (juice) so Gmail, Outlook and Apple Mail show them as designed, and a
+// plain-text part is made from the same HTML.
+//
+// A broadcast renders the same template for thousands of people who differ only in
+// merge fields. So a template is rendered and inlined once per (template, language,
+// data) with placeholders for the recipient's fields, and each email is that result
+// with the placeholders replaced: juice runs once per batch, not once per email.
+
+const STYLES = `
+body { margin: 0; padding: 0; background: #f3f1ec; }
+.wrapper { background: #f3f1ec; padding: 24px 0; }
+.container { max-width: 600px; width: 100%; background: #ffffff; border-radius: 8px; }
+.brand { padding: 20px 32px; background: #0b3d5c; color: #ffffff; font: 700 20px/1.3 Arial, Helvetica, sans-serif; border-radius: 8px 8px 0 0; }
+.content { padding: 24px 32px; color: #1a1a1a; font: 16px/1.55 Arial, Helvetica, sans-serif; }
+.content p { margin: 0 0 16px; }
+.cta { margin: 24px 0; }
+.button { display: inline-block; padding: 12px 20px; background: #9a3412; color: #ffffff; font-weight: 700; text-decoration: none; border-radius: 6px; }
+.footer { padding: 16px 32px 24px; color: #4a4a4a; font: 13px/1.5 Arial, Helvetica, sans-serif; border-top: 1px solid #e5e1d8; }
+.footer a { color: #0b3d5c; }
+.preheader { display: none; max-height: 0; overflow: hidden; mso-hide: all; font-size: 1px; color: #f3f1ec; }
+`;
+
+const PLACEHOLDERS: RecipientFields = {
+	firstName: 'Xq7RecipientFirstNameXq7',
+	unsubscribeUrl: 'https://recipient.invalid/Xq7UnsubscribeXq7'
+};
+
+interface RenderedTemplate {
+	subject: string;
+	html: string;
+	text: string;
+}
+
+const CACHE_SIZE = 200;
+/** Rendered templates with placeholders, keyed by template, kind, language and data. */
+const rendered = new Map<string, RenderedTemplate>();
+
+export class UnknownTemplateError extends Error {
+	constructor(template: string) {
+		super(`Unknown email template "${template}"`);
+		this.name = 'UnknownTemplateError';
+	}
+}
+
+function renderTemplate(template: string, kind: EmailKind, language: Language, data: unknown) {
+	const key = `${template}|${kind}|${language}|${JSON.stringify(data)}`;
+	const cached = rendered.get(key);
+	if (cached) return cached;
+	if (!isTemplateName(template)) throw new UnknownTemplateError(template);
+
+	const definition = templates[template];
+	const typedData = data as never;
+	const subject = definition.subject(typedData, language);
+	const { body } = render(EmailDocument, {
+		props: {
+			content: definition.component as never,
+			data: typedData,
+			language,
+			kind,
+			preheader: definition.preheader(typedData, language),
+			recipient: PLACEHOLDERS
+		}
+	});
+	const document = `<!doctype html><html lang="${language === 'fr' ? 'fr-CA' : 'en-CA'}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="color-scheme" content="light"><title>${escapeHtml(subject)}</title><style>${STYLES}</style></head><body>${stripSvelteMarkers(body)}</body></html>`;
+	const html = juice(document, { removeStyleTags: true, preserveMediaQueries: true });
+	const text = convert(html, {
+		wordwrap: 78,
+		selectors: [
+			{ selector: '.preheader', format: 'skip' },
+			{ selector: 'a.button', format: 'anchor', options: { hideLinkHrefIfSameAsText: true } },
+			{ selector: 'table', format: 'block' },
+			{ selector: 'td', format: 'block' }
+		]
+	});
+	const result = { subject, html, text };
+	rendered.set(key, result);
+	if (rendered.size > CACHE_SIZE) rendered.delete(rendered.keys().next().value!);
+	return result;
+}
+
+/** The recipient's merge fields, with a fallback greeting when we have no first name. */
+export function recipientFields(options: {
+	firstName: string | null;
+	emailToken: string | null;
+	language: Language;
+}): RecipientFields {
+	return {
+		firstName:
+			options.firstName?.trim() || m.email_greeting_fallback({}, { locale: options.language }),
+		unsubscribeUrl: options.emailToken
+			? `${SITE_URL}${options.language === 'fr' ? '/fr' : ''}/email/unsubscribe/${options.emailToken}`
+			: `${SITE_URL}/email/unsubscribe`
+	};
+}
+
+/** One email, ready for the provider. */
+export function renderEmail(options: {
+	template: string;
+	kind: EmailKind;
+	language: Language;
+	data: unknown;
+	to: string;
+	recipient: RecipientFields;
+	from: string;
+	replyTo?: string;
+	/** The one-click unsubscribe address (RFC 8058), for broadcasts. */
+	oneClickUrl?: string;
+}): RenderedEmail {
+	const template = renderTemplate(options.template, options.kind, options.language, options.data);
+	const fill = (value: string, escape: (text: string) => string) =>
+		value
+			.replaceAll(PLACEHOLDERS.firstName, escape(options.recipient.firstName))
+			.replaceAll(PLACEHOLDERS.unsubscribeUrl, escape(options.recipient.unsubscribeUrl));
+	const headers: Record<string, string> = {};
+	if (options.kind === 'broadcast' && options.oneClickUrl) {
+		headers['List-Unsubscribe'] = `<${options.oneClickUrl}>`;
+		headers['List-Unsubscribe-Post'] = 'List-Unsubscribe=One-Click';
+	}
+	return {
+		from: options.from,
+		to: options.to,
+		replyTo: options.replyTo,
+		subject: fill(template.subject, (text) => text),
+		html: fill(template.html, escapeHtml),
+		text: fill(template.text, (text) => text),
+		headers: Object.keys(headers).length > 0 ? headers : undefined
+	};
+}
+
+function stripSvelteMarkers(html: string): string {
+	return html.replace(/<!--(\[!?|\]|!|)-->/g, '').replace(/<!--[a-z0-9]{5,8}-->/g, '');
+}
+
+export function escapeHtml(text: string): string {
+	return text
+		.replaceAll('&', '&amp;')
+		.replaceAll('<', '&lt;')
+		.replaceAll('>', '&gt;')
+		.replaceAll('"', '&quot;')
+		.replaceAll("'", '&#39;');
+}

@@ -1,0 +1,288 @@
+import { randomUUID } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+// A local stand-in for the Resend API, for the real `resend` package to talk to
+// (RESEND_BASE_URL). It answers as Resend does (batch send, idempotency keys,
+// rate-limit headers, error bodies) and can misbehave on demand: 429s, 500s,
+// quota errors, slow answers, answers that never come.
+
+export interface DoubleEmail {
+	id: string;
+	idempotencyKey: string | null;
+	from: string;
+	to: string;
+	subject: string;
+	html: string;
+	text: string;
+	headers: Record<string, string>;
+}
+
+export interface Misbehaviour {
+	/** Share of calls (0..1) answered with an error instead, drawn from `errors`. */
+	errorRate: number;
+	errors: Array<429 | 422 | 500 | 503 | 'timeout'>;
+	/** Seconds sent in `retry-after` with a 429. */
+	retryAfterSeconds: number;
+	/** Every call waits this long before answering. */
+	delayMs: number;
+	/** After this many accepted calls, answer `daily_quota_exceeded`. */
+	quotaAfterCalls: number;
+	/** Calls per second before a 429 rate_limit_exceeded, as Resend enforces it. */
+	ratePerSecond: number;
+}
+
+const NORMAL: Misbehaviour = {
+	errorRate: 0,
+	errors: [429, 500],
+	retryAfterSeconds: 0,
+	delayMs: 0,
+	quotaAfterCalls: Infinity,
+	ratePerSecond: Infinity
+};
+
+export interface ResendDouble {
+	url: string;
+	/** Emails Resend accepted, in order (a replayed idempotency key adds none). */
+	emails: DoubleEmail[];
+	/** How many times each recipient was sent an email (a double send shows as 2). */
+	deliveriesTo(address: string): number;
+	/** Recipients sent more than one email. */
+	doubleSends(): string[];
+	calls: {
+		total: number;
+		accepted: number;
+		replayed: number;
+		failed: number;
+		perSecondPeak: number;
+	};
+	misbehave(changes: Partial<Misbehaviour>): void;
+	reset(): void;
+	close(): Promise<void>;
+}
+
+export async function startResendDouble(options: { seed?: number } = {}): Promise<ResendDouble> {
+	let behaviour = { ...NORMAL };
+	let seed = options.seed ?? 42;
+	const random = () => {
+		// mulberry32: a repeatable run for a given seed
+		seed = (seed + 0x6d2b79f5) | 0;
+		let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+		t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+	};
+
+	const emails: DoubleEmail[] = [];
+	const byRecipient = new Map<string, number>();
+	const answered = new Map<string, { status: number; body: string }>();
+	const inFlight = new Set<string>();
+	const calls = { total: 0, accepted: 0, replayed: 0, failed: 0, perSecondPeak: 0 };
+	let windowStart = 0;
+	let windowCalls = 0;
+
+	const server = http.createServer((req, res) => {
+		const chunks: Buffer[] = [];
+		req.on('data', (chunk: Buffer) => chunks.push(chunk));
+		req.on('end', () => {
+			void handle(req, res, Buffer.concat(chunks).toString('utf8'));
+		});
+	});
+
+	function send(
+		res: http.ServerResponse,
+		status: number,
+		body: unknown,
+		headers: Record<string, string> = {}
+	) {
+		if (res.destroyed) return;
+		res.writeHead(status, { 'content-type': 'application/json', ...headers });
+		res.end(typeof body === 'string' ? body : JSON.stringify(body));
+	}
+
+	async function handle(req: http.IncomingMessage, res: http.ServerResponse, raw: string) {
+		if (!req.headers.authorization?.startsWith('Bearer re_')) {
+			return send(res, 401, {
+				statusCode: 401,
+				name: 'missing_api_key',
+				message: 'Missing API key'
+			});
+		}
+		const path = req.url?.split('?')[0];
+		if (req.method !== 'POST' || (path !== '/emails/batch' && path !== '/emails')) {
+			return send(res, 404, { statusCode: 404, name: 'not_found', message: 'Not found' });
+		}
+		calls.total += 1;
+		const now = Date.now();
+		if (now - windowStart >= 1000) {
+			windowStart = now;
+			windowCalls = 0;
+		}
+		windowCalls += 1;
+		calls.perSecondPeak = Math.max(calls.perSecondPeak, windowCalls);
+		const rateHeaders = {
+			'ratelimit-limit': String(
+				Number.isFinite(behaviour.ratePerSecond) ? behaviour.ratePerSecond : 1000
+			),
+			'ratelimit-remaining': String(
+				Math.max(
+					0,
+					(Number.isFinite(behaviour.ratePerSecond) ? behaviour.ratePerSecond : 1000) - windowCalls
+				)
+			),
+			'ratelimit-reset': '1'
+		};
+
+		if (behaviour.delayMs > 0)
+			await new Promise((resolve) => setTimeout(resolve, behaviour.delayMs));
+
+		if (windowCalls > behaviour.ratePerSecond) {
+			calls.failed += 1;
+			return send(
+				res,
+				429,
+				{ statusCode: 429, name: 'rate_limit_exceeded', message: 'Too many requests' },
+				{ ...rateHeaders, 'retry-after': '1' }
+			);
+		}
+		if (calls.accepted >= behaviour.quotaAfterCalls) {
+			calls.failed += 1;
+			return send(
+				res,
+				429,
+				{
+					statusCode: 429,
+					name: 'daily_quota_exceeded',
+					message: 'You have reached your daily email sending quota.'
+				},
+				rateHeaders
+			);
+		}
+
+		const key = (req.headers['idempotency-key'] as string | undefined) ?? null;
+		if (key && answered.has(key)) {
+			calls.replayed += 1;
+			const previous = answered.get(key)!;
+			return send(res, previous.status, previous.body, rateHeaders);
+		}
+		if (key && inFlight.has(key)) {
+			calls.failed += 1;
+			return send(
+				res,
+				409,
+				{
+					statusCode: 409,
+					name: 'concurrent_idempotent_requests',
+					message: 'Same idempotency key in progress'
+				},
+				rateHeaders
+			);
+		}
+
+		if (random() < behaviour.errorRate) {
+			calls.failed += 1;
+			const failure = behaviour.errors[Math.floor(random() * behaviour.errors.length)];
+			if (failure === 'timeout') return; // never answers; the client gives up
+			if (failure === 429) {
+				return send(
+					res,
+					429,
+					{ statusCode: 429, name: 'rate_limit_exceeded', message: 'Too many requests' },
+					{ ...rateHeaders, 'retry-after': String(behaviour.retryAfterSeconds) }
+				);
+			}
+			return send(
+				res,
+				failure,
+				failure === 422
+					? { statusCode: 422, name: 'validation_error', message: 'The `to` field is invalid.' }
+					: { statusCode: failure, name: 'internal_server_error', message: 'Something went wrong' },
+				rateHeaders
+			);
+		}
+
+		let payload: Array<Record<string, unknown>>;
+		try {
+			const parsed = JSON.parse(raw) as unknown;
+			payload = (Array.isArray(parsed) ? parsed : [parsed]) as Array<Record<string, unknown>>;
+		} catch {
+			return send(res, 422, { statusCode: 422, name: 'validation_error', message: 'Invalid JSON' });
+		}
+		if (payload.length > 100) {
+			return send(res, 422, {
+				statusCode: 422,
+				name: 'validation_error',
+				message: 'Too many emails: at most 100'
+			});
+		}
+		for (const email of payload) {
+			const to = Array.isArray(email.to) ? email.to : [email.to];
+			if (
+				!email.from ||
+				!email.subject ||
+				to.length === 0 ||
+				to.some((address) => typeof address !== 'string' || !address.includes('@'))
+			) {
+				return send(res, 422, {
+					statusCode: 422,
+					name: 'validation_error',
+					message: 'Invalid `to` field'
+				});
+			}
+		}
+
+		if (key) inFlight.add(key);
+		const ids = payload.map((email) => {
+			const id = randomUUID();
+			const to = (Array.isArray(email.to) ? email.to : [email.to]) as string[];
+			for (const address of to) {
+				const lower = address.toLowerCase();
+				byRecipient.set(lower, (byRecipient.get(lower) ?? 0) + 1);
+				emails.push({
+					id,
+					idempotencyKey: key,
+					from: String(email.from),
+					to: address,
+					subject: String(email.subject),
+					html: String(email.html ?? ''),
+					text: String(email.text ?? ''),
+					headers: (email.headers as Record<string, string>) ?? {}
+				});
+			}
+			return { id };
+		});
+		calls.accepted += 1;
+		const body = JSON.stringify(path === '/emails' ? ids[0] : { data: ids });
+		if (key) {
+			answered.set(key, { status: 200, body });
+			inFlight.delete(key);
+		}
+		return send(res, 200, body, rateHeaders);
+	}
+
+	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+	const { port } = server.address() as AddressInfo;
+	return {
+		url: `http://127.0.0.1:${port}`,
+		emails,
+		deliveriesTo: (address) => byRecipient.get(address.toLowerCase()) ?? 0,
+		doubleSends: () =>
+			[...byRecipient].filter(([, count]) => count > 1).map(([address]) => address),
+		calls,
+		misbehave(changes) {
+			behaviour = { ...behaviour, ...changes };
+		},
+		reset() {
+			behaviour = { ...NORMAL };
+			emails.length = 0;
+			byRecipient.clear();
+			answered.clear();
+			inFlight.clear();
+			Object.assign(calls, { total: 0, accepted: 0, replayed: 0, failed: 0, perSecondPeak: 0 });
+		},
+		close: () =>
+			new Promise<void>((resolve) => {
+				server.closeAllConnections();
+				server.close(() => resolve());
+			})
+	};
+}
