@@ -9,11 +9,20 @@ import { DEV_DATA_DIR } from './stack-env.ts';
 const entry = path.join(ROOT, 'build/index.js');
 if (!existsSync(entry)) fail(new StackError('There is no build yet: run `npm run build` first.'));
 
+function localAddress(): string {
+	const host = !process.env.HOST || process.env.HOST === '0.0.0.0' ? 'localhost' : process.env.HOST;
+	return `http://${host}:${process.env.PORT ?? 3000}`;
+}
+
 await runApp({
 	name: 'start',
 	command: process.execPath,
 	args: [entry],
 	// LOCAL_DB=memory gives a throwaway database (the end-to-end tests use it).
 	data: process.env.LOCAL_DB === 'memory' ? 'memory' : DEV_DATA_DIR,
-	env: { BODY_SIZE_LIMIT: process.env.BODY_SIZE_LIMIT ?? '512K' }
+	env: {
+		BODY_SIZE_LIMIT: process.env.BODY_SIZE_LIMIT ?? '512K',
+		// The address links and the form check use; behind a proxy, set it to the public one.
+		SITE_URL: process.env.SITE_URL ?? localAddress()
+	}
 });

@@ -1,5 +1,6 @@
 import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit/hooks';
 import { sequence } from '@sveltejs/kit/hooks';
+import { SITE_URL } from '$app/env/public';
 import { getTextDirection } from '#lib/paraglide/runtime.js';
 import { paraglideMiddleware } from '#lib/paraglide/server.js';
 import { m } from '#lib/paraglide/messages.js';
@@ -20,7 +21,7 @@ const handleRequest: Handle = async ({ event, resolve }) => {
 	event.locals.requestId = requestId;
 	event.locals.log = logger.child({ requestId });
 
-	if (isForbiddenCrossSiteForm(event.request, event.url)) {
+	if (isForbiddenCrossSiteForm(event.request, event.url, SITE_URL)) {
 		return new Response(`Cross-site ${event.request.method} form submissions are forbidden`, {
 			status: 403,
 			headers: { 'content-type': 'text/plain', 'x-request-id': requestId }

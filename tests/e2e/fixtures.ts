@@ -4,6 +4,8 @@ import { expect, test as base, type Page } from '@playwright/test';
 /** Fails with the list of WCAG 2.2 A/AA violations axe finds on the page as it is now. */
 export async function expectAccessible(page: Page) {
 	const results = await new AxeBuilder({ page })
+		// A sandboxed frame shows foreign content (an email) and cannot run axe.
+		.exclude('iframe[sandbox]')
 		.withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'])
 		.analyze();
 	const summary = results.violations.map(

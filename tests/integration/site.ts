@@ -37,6 +37,7 @@ export async function startSite(settings: Record<string, string> = {}) {
 			SUPABASE_ANON_KEY: stack.anonKey,
 			SUPABASE_SERVICE_ROLE_KEY: stack.serviceRoleKey,
 			LOG_LEVEL: 'warn',
+			SITE_URL: `http://127.0.0.1:${port}`,
 			...settings
 		},
 		stdio: ['ignore', 'pipe', 'pipe']

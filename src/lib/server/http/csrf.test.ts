@@ -67,4 +67,18 @@ describe('cross-site form posts', () => {
 		const url = new URL('/petitions/x', site);
 		expect(isForbiddenCrossSiteForm(new Request(url), url)).toBe(false);
 	});
+
+	it('accepts the site’s own form when it is served over http at SITE_URL', () => {
+		const url = new URL('https://127.0.0.1:4173/petitions/x');
+		const request = new Request(url, {
+			method: 'POST',
+			headers: {
+				'content-type': 'application/x-www-form-urlencoded',
+				origin: 'http://127.0.0.1:4173'
+			}
+		});
+		expect(isForbiddenCrossSiteForm(request, url)).toBe(true);
+		expect(isForbiddenCrossSiteForm(request, url, 'http://127.0.0.1:4173')).toBe(false);
+		expect(isForbiddenCrossSiteForm(request, url, 'https://champions.example')).toBe(true);
+	});
 });
