@@ -1,7 +1,8 @@
 // `npm run bench [-- suite]`: benchmarks that print figures (not timed tests).
-// Suites: pages (default).
+// Suites: pages (default), email.
 const suites: Record<string, () => Promise<void>> = {
-	pages: async () => (await import('./pages.ts')).run()
+	pages: async () => (await import('./pages.ts')).run(),
+	email: async () => (await import('./email.ts')).run()
 };
 
 const name = process.argv[2] ?? 'pages';

@@ -77,6 +77,10 @@ export async function startResendDouble(options: { seed?: number } = {}): Promis
 	const answered = new Map<string, { status: number; body: string }>();
 	const inFlight = new Set<string>();
 	const calls = { total: 0, accepted: 0, replayed: 0, failed: 0, perSecondPeak: 0 };
+	// Rate limit as a token bucket: `ratePerSecond` tokens a second, holding at most one
+	// second's worth, so calls paced at the rate pass however they jitter.
+	let tokens = Infinity;
+	let refilledAt = Date.now();
 	let windowStart = 0;
 	let windowCalls = 0;
 
@@ -119,23 +123,24 @@ export async function startResendDouble(options: { seed?: number } = {}): Promis
 		}
 		windowCalls += 1;
 		calls.perSecondPeak = Math.max(calls.perSecondPeak, windowCalls);
+		const limit = Number.isFinite(behaviour.ratePerSecond) ? behaviour.ratePerSecond : 1000;
+		tokens = Math.min(
+			limit,
+			(Number.isFinite(tokens) ? tokens : limit) + ((now - refilledAt) / 1000) * limit
+		);
+		refilledAt = now;
+		const allowed = tokens >= 1;
+		if (allowed) tokens -= 1;
 		const rateHeaders = {
-			'ratelimit-limit': String(
-				Number.isFinite(behaviour.ratePerSecond) ? behaviour.ratePerSecond : 1000
-			),
-			'ratelimit-remaining': String(
-				Math.max(
-					0,
-					(Number.isFinite(behaviour.ratePerSecond) ? behaviour.ratePerSecond : 1000) - windowCalls
-				)
-			),
+			'ratelimit-limit': String(limit),
+			'ratelimit-remaining': String(Math.floor(tokens)),
 			'ratelimit-reset': '1'
 		};
 
 		if (behaviour.delayMs > 0)
 			await new Promise((resolve) => setTimeout(resolve, behaviour.delayMs));
 
-		if (windowCalls > behaviour.ratePerSecond) {
+		if (!allowed) {
 			calls.failed += 1;
 			return send(
 				res,
@@ -278,6 +283,7 @@ export async function startResendDouble(options: { seed?: number } = {}): Promis
 			answered.clear();
 			inFlight.clear();
 			Object.assign(calls, { total: 0, accepted: 0, replayed: 0, failed: 0, perSecondPeak: 0 });
+			tokens = Infinity;
 		},
 		close: () =>
 			new Promise<void>((resolve) => {

@@ -11,8 +11,9 @@ export type SendOutcome =
 	/** A daily or monthly quota: stop sending until it resets. */
 	| { kind: 'quota'; reason: string };
 
-/** From Resend's response headers: how many calls are left in the window, and when it resets. */
+/** From Resend's response headers: calls allowed per second, left in the window, and when it resets. */
 export interface RateLimit {
+	limit: number;
 	remaining: number;
 	resetMs: number;
 }
@@ -63,10 +64,11 @@ export function resendProvider(apiKey: string, baseUrl: string, timeoutMs: numbe
 }
 
 function readRateLimit(headers: Record<string, string> | null): RateLimit | undefined {
+	const limit = Number(headers?.['ratelimit-limit']);
 	const remaining = Number(headers?.['ratelimit-remaining']);
 	const reset = Number(headers?.['ratelimit-reset']);
-	if (!Number.isFinite(remaining) || !Number.isFinite(reset)) return undefined;
-	return { remaining, resetMs: reset * 1000 };
+	if (![limit, remaining, reset].every(Number.isFinite)) return undefined;
+	return { limit, remaining, resetMs: reset * 1000 };
 }
 
 function retryAfter(headers: Record<string, string> | null): number | undefined {

@@ -3,7 +3,7 @@ import * as outbox from './outbox.ts';
 import { resendProvider, type EmailProvider, type SendOutcome } from './provider.ts';
 import { recipientFields, renderEmail } from './render.ts';
 import { emailSettings } from './settings.ts';
-import type { ClaimedBatch } from './types.ts';
+import type { ClaimedBatch, RenderedEmail } from './types.ts';
 import { SITE_URL } from '$app/env/public';
 
 export interface DrainStats {
@@ -58,6 +58,8 @@ export async function drainOutbox(options: {
 		resendProvider(emailSettings.apiKey, emailSettings.baseUrl, emailSettings.timeoutMs);
 	const deadline = Date.now() + options.budgetMs;
 	const { log, worker } = options;
+	// The configured rate, lowered to what Resend's headers announce if that is less.
+	const pace = { perSecond: emailSettings.ratePerSecond };
 
 	while (true) {
 		if (options.signal?.aborted) {
@@ -89,11 +91,16 @@ export async function drainOutbox(options: {
 		const batch = claim.batch;
 		stats.batches += 1;
 
-		const wait = await outbox.takeSendSlot(emailSettings.ratePerSecond);
+		// Render first, so the call leaves as soon as its slot comes: the gap between
+		// slot and arrival at Resend stays small and even, and the rate holds there too.
+		const emails = render(batch, log);
+		const wait = await outbox.takeSendSlot(pace.perSecond);
 		if (wait > 0) await sleep(wait, options.signal);
 
-		const outcome = await send(provider, batch, log);
-		await record(batch, outcome, worker, stats, log);
+		const outcome: SendOutcome = emails.ok
+			? await provider.sendBatch(emails.value, batch.idempotency_key)
+			: { kind: 'rejected', reason: emails.reason };
+		await record(batch, outcome, worker, stats, log, pace);
 		if (outcome.kind === 'quota') {
 			stats.stopped = 'paused';
 			break;
@@ -102,36 +109,37 @@ export async function drainOutbox(options: {
 	return stats;
 }
 
-async function send(
-	provider: EmailProvider,
+function render(
 	batch: ClaimedBatch,
 	log: Logger
-): Promise<SendOutcome> {
+): { ok: true; value: RenderedEmail[] } | { ok: false; reason: string } {
 	try {
-		const emails = batch.rows.map((row) =>
-			renderEmail({
-				template: row.template,
-				kind: row.kind,
-				language: row.language,
-				data: row.data,
-				to: row.to_email,
-				from: emailSettings.from,
-				replyTo: emailSettings.replyTo,
-				recipient: recipientFields({
-					firstName: row.first_name,
-					emailToken: row.email_token,
-					language: row.language
-				}),
-				oneClickUrl: row.email_token
-					? `${SITE_URL}/email/unsubscribe/${row.email_token}`
-					: undefined
-			})
-		);
-		return await provider.sendBatch(emails, batch.idempotency_key);
+		return {
+			ok: true,
+			value: batch.rows.map((row) =>
+				renderEmail({
+					template: row.template,
+					kind: row.kind,
+					language: row.language,
+					data: row.data,
+					to: row.to_email,
+					from: emailSettings.from,
+					replyTo: emailSettings.replyTo,
+					recipient: recipientFields({
+						firstName: row.first_name,
+						emailToken: row.email_token,
+						language: row.language
+					}),
+					oneClickUrl: row.email_token
+						? `${SITE_URL}/email/unsubscribe/${row.email_token}`
+						: undefined
+				})
+			)
+		};
 	} catch (error) {
 		// A template that cannot render will not render next time either.
 		log.error({ err: error, batch: batch.id }, 'email: batch could not be rendered');
-		return { kind: 'rejected', reason: `render failed: ${(error as Error).message}` };
+		return { ok: false, reason: `render failed: ${(error as Error).message}` };
 	}
 }
 
@@ -140,19 +148,21 @@ async function record(
 	outcome: SendOutcome,
 	worker: string,
 	stats: DrainStats,
-	log: Logger
+	log: Logger,
+	pace: { perSecond: number }
 ) {
 	const size = batch.rows.length;
+	const rateLimit = 'rateLimit' in outcome ? outcome.rateLimit : undefined;
+	if (rateLimit && rateLimit.limit > 0 && rateLimit.limit < pace.perSecond) {
+		log.warn(
+			{ configured: pace.perSecond, announced: rateLimit.limit },
+			'email: Resend allows fewer calls per second than configured; keeping to its limit'
+		);
+		pace.perSecond = rateLimit.limit;
+	}
 	switch (outcome.kind) {
 		case 'sent': {
 			stats.sent += await outbox.markSent(batch.id, worker, outcome.messageIds);
-			if (outcome.rateLimit && outcome.rateLimit.remaining <= 0) {
-				// Resend says the window is used up: no worker calls again before it resets.
-				await outbox.takeSendSlot(
-					emailSettings.ratePerSecond,
-					new Date(Date.now() + outcome.rateLimit.resetMs)
-				);
-			}
 			log.info({ batch: batch.id, size, attempt: batch.attempt }, 'email: batch sent');
 			return;
 		}
@@ -168,6 +178,10 @@ async function record(
 				return;
 			}
 			const delay = retryDelay(batch.attempt, outcome.retryAfterMs);
+			if (outcome.retryAfterMs) {
+				// Resend said when to call again: no worker calls before then.
+				await outbox.takeSendSlot(pace.perSecond, new Date(Date.now() + outcome.retryAfterMs));
+			}
 			await outbox.scheduleRetry(batch.id, worker, delay, outcome.reason);
 			stats.retried += size;
 			log.warn(
