@@ -21,7 +21,8 @@ export interface DoubleEmail {
 export interface Misbehaviour {
 	/** Share of calls (0..1) answered with an error instead, drawn from `errors`. */
 	errorRate: number;
-	errors: Array<429 | 422 | 500 | 503 | 'timeout'>;
+	/** 'timeout': never answers; 'lost-response': sends the emails, then never answers. */
+	errors: Array<429 | 422 | 500 | 503 | 'timeout' | 'lost-response'>;
 	/** Seconds sent in `retry-after` with a 429. */
 	retryAfterSeconds: number;
 	/** Every call waits this long before answering. */
@@ -183,26 +184,35 @@ export async function startResendDouble(options: { seed?: number } = {}): Promis
 			);
 		}
 
+		let loseResponse = false;
 		if (random() < behaviour.errorRate) {
-			calls.failed += 1;
 			const failure = behaviour.errors[Math.floor(random() * behaviour.errors.length)];
-			if (failure === 'timeout') return; // never answers; the client gives up
-			if (failure === 429) {
+			if (failure === 'lost-response') {
+				loseResponse = true;
+			} else {
+				calls.failed += 1;
+				if (failure === 'timeout') return; // never answers; the client gives up
+				if (failure === 429) {
+					return send(
+						res,
+						429,
+						{ statusCode: 429, name: 'rate_limit_exceeded', message: 'Too many requests' },
+						{ ...rateHeaders, 'retry-after': String(behaviour.retryAfterSeconds) }
+					);
+				}
 				return send(
 					res,
-					429,
-					{ statusCode: 429, name: 'rate_limit_exceeded', message: 'Too many requests' },
-					{ ...rateHeaders, 'retry-after': String(behaviour.retryAfterSeconds) }
+					failure,
+					failure === 422
+						? { statusCode: 422, name: 'validation_error', message: 'The `to` field is invalid.' }
+						: {
+								statusCode: failure,
+								name: 'internal_server_error',
+								message: 'Something went wrong'
+							},
+					rateHeaders
 				);
 			}
-			return send(
-				res,
-				failure,
-				failure === 422
-					? { statusCode: 422, name: 'validation_error', message: 'The `to` field is invalid.' }
-					: { statusCode: failure, name: 'internal_server_error', message: 'Something went wrong' },
-				rateHeaders
-			);
 		}
 
 		let payload: Array<Record<string, unknown>>;
@@ -261,6 +271,7 @@ export async function startResendDouble(options: { seed?: number } = {}): Promis
 			answered.set(key, { status: 200, body });
 			inFlight.delete(key);
 		}
+		if (loseResponse) return; // sent, but the answer never reaches the client
 		return send(res, 200, body, rateHeaders);
 	}
 

@@ -243,6 +243,19 @@ describe('npm run worker', () => {
 		}
 	);
 
+	it('when Resend sends a batch but its answer is lost, the retry under the same key sends nothing twice', async () => {
+		const key = prefix('lost');
+		await queueSamples(key, 500);
+		resend.misbehave({ errorRate: 0.5, errors: ['lost-response', 'timeout'] });
+
+		await runWorkerUntilIdle({ RESEND_TIMEOUT_MS: '300' });
+
+		expect(await outboxStatuses(key)).toEqual({ sent: 500 });
+		expect(resend.emails).toHaveLength(500);
+		expect(resend.doubleSends()).toEqual([]);
+		expect(resend.calls.replayed).toBeGreaterThan(0);
+	});
+
 	it('marks a batch Resend refuses (a 4xx other than 429) as failed, with the reason', async () => {
 		const key = prefix('refused');
 		await queueSamples(key, 3);
