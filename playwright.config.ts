@@ -23,6 +23,9 @@ if (!executablePath) {
 }
 
 const PORT = Number(process.env.E2E_PORT ?? 4173);
+/** The e2e site's database folder (tests/e2e/staff.ts adds staff to it). */
+const E2E_DIR = '.local/e2e';
+export const E2E_DATA = `${E2E_DIR}/pgdata`;
 
 export default defineConfig({
 	testDir: 'tests/e2e',
@@ -54,8 +57,9 @@ export default defineConfig({
 		{ name: 'chromium-no-js', use: { ...devices['Desktop Chrome'], javaScriptEnabled: false } }
 	],
 	webServer: {
-		// The built site on a throwaway local stack, on ports that leave `npm run dev` alone.
-		command: 'npm run build && node scripts/start.ts',
+		// The built site on a throwaway local stack (its own folder, so tests can add
+		// staff with `npm run staff:add`), on ports that leave `npm run dev` alone.
+		command: `rm -rf ${E2E_DIR} && npm run build && node scripts/start.ts`,
 		url: `http://127.0.0.1:${PORT}/`,
 		timeout: 180_000,
 		reuseExistingServer: false,
@@ -64,12 +68,14 @@ export default defineConfig({
 		env: {
 			PORT: String(PORT),
 			HOST: '127.0.0.1',
-			LOCAL_DB: 'memory',
+			LOCAL_DATA_DIR: E2E_DATA,
 			LOCAL_SUPABASE_PORT: '0',
 			LOCAL_DB_PORT: '0',
 			LOCAL_POSTGREST_PORT: '0',
 			LOCAL_POSTGREST_ADMIN_PORT: '0',
-			LOG_LEVEL: 'warn'
+			LOG_LEVEL: 'warn',
+			// Every test signs in from 127.0.0.1, twice (JavaScript on and off).
+			SIGN_IN_RATE_PER_IP: '1000'
 		}
 	}
 });

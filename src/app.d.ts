@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { StaffMember } from '#lib/auth/roles.ts';
 
 declare global {
 	namespace App {
@@ -10,6 +11,8 @@ declare global {
 		interface Locals {
 			requestId: string;
 			log: Logger;
+			/** The signed-in staff member (admin routes only). */
+			staff: StaffMember | null;
 		}
 	}
 }

@@ -104,6 +104,10 @@ export const variables = defineEnvVars({
 		description: 'How long sending pauses after Resend reports a daily or monthly quota reached.',
 		schema: positiveNumber('EMAIL_QUOTA_PAUSE_MINUTES', 60)
 	},
+	SIGN_IN_RATE_PER_IP: {
+		description: 'Staff sign-in requests allowed from one IP address in 15 minutes.',
+		schema: positiveNumber('SIGN_IN_RATE_PER_IP', 30)
+	},
 	CRON_SECRET: {
 		description:
 			'Secret for POST /api/cron/email (header `Authorization: Bearer <secret>`). Without it the endpoint is off.',

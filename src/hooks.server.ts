@@ -9,6 +9,7 @@ import { securityHeaders } from '#lib/server/http/security-headers.ts';
 import { assertDatabaseSettings } from '#lib/server/db.ts';
 import { isForbiddenCrossSiteForm } from '#lib/server/http/csrf.ts';
 import { assertEmailSettings } from '#lib/server/email/settings.ts';
+import { staffFromCookie } from '#lib/server/auth/sessions.ts';
 
 /** A missing setting stops the server before it takes its first request. */
 export const init: ServerInit = () => {
@@ -59,7 +60,15 @@ const handleLanguage: Handle = ({ event, resolve }) =>
 		)
 	);
 
-export const handle: Handle = sequence(handleRequest, handleLanguage);
+/** Staff sessions are read only where they are used: the admin. */
+const handleStaff: Handle = async ({ event, resolve }) => {
+	event.locals.staff = event.route.id?.startsWith('/admin')
+		? await staffFromCookie(event.cookies)
+		: null;
+	return resolve(event);
+};
+
+export const handle: Handle = sequence(handleRequest, handleLanguage, handleStaff);
 
 /**
  * Unexpected errors are logged once, under the request id, and the user sees only

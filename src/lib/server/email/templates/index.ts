@@ -3,6 +3,7 @@ import { CHARITY_NAME } from '$app/env/public';
 import { m } from '#lib/paraglide/messages.js';
 import type { EmailKind, Language } from '../types.ts';
 import Sample from './Sample.svelte';
+import StaffSignIn from './StaffSignIn.svelte';
 import Update from './Update.svelte';
 
 /** What each template gets of its recipient (merge fields). */
@@ -38,6 +39,11 @@ export interface UpdateData {
 	>;
 }
 
+export interface StaffSignInData {
+	link: string;
+	minutes: number;
+}
+
 function define<Data>(template: EmailTemplate<Data>): EmailTemplate<Data> {
 	return template;
 }
@@ -49,6 +55,13 @@ export const templates = {
 		subject: (_data, language) =>
 			m.email_sample_subject({ name: CHARITY_NAME }, { locale: language }),
 		preheader: (_data, language) => m.email_sample_preheader({}, { locale: language })
+	}),
+	'staff-sign-in': define<StaffSignInData>({
+		component: StaffSignIn,
+		subject: (_data, language) =>
+			m.email_staff_sign_in_subject({ name: CHARITY_NAME }, { locale: language }),
+		preheader: (data, language) =>
+			m.email_staff_sign_in_expiry({ minutes: data.minutes }, { locale: language })
 	}),
 	update: define<UpdateData>({
 		component: Update,

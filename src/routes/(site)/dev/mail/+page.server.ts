@@ -1,6 +1,6 @@
 import { fail } from '@sveltejs/kit';
-import * as v from 'valibot';
 import { sampleEmailSchema } from '#lib/schemas/dev-mail.ts';
+import { parseForm } from '#lib/schemas/form.ts';
 import { requireMailViewer } from '#lib/server/email/viewer-guard.ts';
 import * as viewer from '#lib/server/email/viewer.ts';
 
@@ -13,16 +13,9 @@ export const load = async ({ url }) => {
 export const actions = {
 	sample: async ({ request }) => {
 		requireMailViewer();
-		const form = Object.fromEntries(await request.formData());
-		const parsed = v.safeParse(sampleEmailSchema, form);
-		if (!parsed.success) {
-			const errors = v.flatten<typeof sampleEmailSchema>(parsed.issues).nested ?? {};
-			return fail(400, {
-				values: { to: String(form.to ?? ''), language: String(form.language ?? 'en') },
-				errors
-			});
-		}
-		await viewer.queueSample(parsed.output.to, parsed.output.language);
+		const form = parseForm(sampleEmailSchema, await request.formData());
+		if (!form.ok) return fail(400, { values: form.values, errors: form.errors });
+		await viewer.queueSample(form.output.to, form.output.language);
 		return { queued: true };
 	}
 };

@@ -1,0 +1,3 @@
+import * as email from '#lib/server/email/status.ts';
+
+export const load = async () => ({ email: await email.status() });

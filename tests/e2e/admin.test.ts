@@ -1,0 +1,210 @@
+import { expect, test } from './fixtures.ts';
+import { addStaff, requestSignInLink, signIn, sql } from './staff.ts';
+
+test.describe('staff sign-in', () => {
+	test('a staff member signs in with the link from their email and lands on the dashboard', async ({
+		page,
+		axe
+	}) => {
+		const email = addStaff('owner');
+		await page.goto('/admin');
+		await expect(page).toHaveURL(/\/admin\/sign-in$/);
+		await axe();
+
+		const link = await requestSignInLink(page, email);
+		await expect(page.getByRole('heading', { level: 1 })).toHaveText(/Your sign-in link for/);
+		await page.goto(link);
+		// Opening the link only shows a button, so a mail scanner following it signs nobody in.
+		await expect(page.getByText('Press the button to sign in on this device.')).toBeVisible();
+		await axe();
+		await page.getByRole('button', { name: 'Sign in' }).click();
+		await expect(page.getByRole('heading', { level: 1 })).toHaveText('Dashboard');
+		await expect(page.getByText(`Signed in as ${email} (owner)`)).toBeVisible();
+
+		const cookies = await page.context().cookies();
+		const session = cookies.find((cookie) => cookie.name === 'champions_staff_session')!;
+		expect(session).toMatchObject({ httpOnly: true, secure: true, sameSite: 'Lax' });
+	});
+
+	test('someone who is not staff sees the same message, and no email is sent', async ({
+		page,
+		axe
+	}) => {
+		const stranger = `stranger.${Date.now()}@example.org`;
+		await page.goto('/admin/sign-in');
+		await page.getByLabel('Email address').fill(stranger);
+		await page.getByRole('button', { name: 'Email me a sign-in link' }).click();
+		await expect(page.getByRole('heading', { level: 1 })).toHaveText('Check your email');
+		await expect(page.getByRole('status')).toHaveText(
+			'If that address belongs to a staff member, a sign-in link is on its way. It works once, for 15 minutes.'
+		);
+		await axe();
+		expect(
+			await sql('select 1 from email_outbox where lower(to_email) = lower($1)', [stranger])
+		).toEqual([]);
+	});
+
+	test('a link works once; used or expired, it says so and offers a new one', async ({ page }) => {
+		const email = addStaff('viewer');
+		const link = await requestSignInLink(page, email);
+		await page.goto(link);
+		await page.getByRole('button', { name: 'Sign in' }).click();
+		await expect(page.getByRole('heading', { level: 1 })).toHaveText('Dashboard');
+
+		await page.context().clearCookies();
+		await page.goto(link);
+		await page.getByRole('button', { name: 'Sign in' }).click();
+		await expect(page.getByRole('alert')).toHaveText(
+			'This sign-in link has already been used. Each link works once.'
+		);
+		await expect(page.getByRole('link', { name: 'Get a new sign-in link' })).toBeVisible();
+
+		const second = await requestSignInLink(page, email);
+		await sql(
+			`update staff_sign_in_tokens set expires_at = now() - interval '1 second'
+			 where staff_id = (select id from staff where email = $1) and used_at is null`,
+			[email]
+		);
+		await page.goto(second);
+		await page.getByRole('button', { name: 'Sign in' }).click();
+		await expect(page.getByRole('alert')).toHaveText(
+			'This sign-in link has expired. Links work for 15 minutes.'
+		);
+	});
+
+	test('signing out ends the session', async ({ page }) => {
+		const email = addStaff('campaigner');
+		await signIn(page, email);
+		const cookies = await page.context().cookies();
+		await page.getByRole('button', { name: 'Sign out' }).click();
+		await expect(page).toHaveURL(/\/admin\/sign-in$/);
+		// The old cookie, replayed, no longer opens anything.
+		await page.context().addCookies(cookies);
+		await page.goto('/admin');
+		await expect(page).toHaveURL(/\/admin\/sign-in$/);
+	});
+});
+
+test.describe('roles', () => {
+	const routes = ['/admin', '/admin/staff', '/admin/audit', '/fr/admin/staff'];
+
+	for (const role of ['owner', 'admin', 'campaigner', 'viewer'] as const) {
+		test(`a ${role} can open every admin page, and changes staff only if owner or admin`, async ({
+			page,
+			baseURL,
+			axe
+		}) => {
+			await signIn(page, addStaff(role));
+			for (const route of routes) {
+				const response = await page.goto(route);
+				expect(response!.status(), route).toBe(200);
+				await axe();
+			}
+			// A handcrafted POST, from the site's own origin, with the session cookie.
+			const target = addStaff('viewer', 'target');
+			const before = await sql('select count(*)::int as n from staff where removed_at is null');
+			const response = await page.request.post('/admin/staff?/add', {
+				headers: { origin: baseURL!, accept: 'application/json' },
+				form: {
+					email: `handmade.${Date.now()}@example.org`,
+					role: 'viewer',
+					language: 'en',
+					name: ''
+				}
+			});
+			const [{ id }] = await sql('select id from staff where email = $1', [target]);
+			const removal = await page.request.post('/admin/staff?/remove', {
+				headers: { origin: baseURL!, accept: 'application/json' },
+				form: { id }
+			});
+			const after = await sql('select count(*)::int as n from staff where removed_at is null');
+			if (role === 'owner' || role === 'admin') {
+				expect(response.status()).toBe(200);
+				expect(removal.status()).toBe(200);
+				expect(after[0].n).toBe(before[0].n);
+			} else {
+				expect(response.status()).toBe(403);
+				expect(removal.status()).toBe(403);
+				expect(after[0].n).toBe(before[0].n);
+				await page.goto('/admin/staff');
+				await expect(page.getByRole('heading', { name: 'Add a staff member' })).toHaveCount(0);
+			}
+		});
+	}
+});
+
+test.describe('staff management', () => {
+	test('an owner adds a colleague, changes their role and removes them; the audit log shows it all', async ({
+		page
+	}) => {
+		const owner = addStaff('owner');
+		await signIn(page, owner);
+		await page.goto('/admin/staff');
+		const colleague = `colleague.${Date.now()}@example.org`;
+
+		await page.getByLabel('Email address').fill('not-an-address');
+		await page.getByRole('button', { name: 'Add', exact: true }).click();
+		await expect(page.getByLabel('Email address')).toHaveAccessibleDescription(
+			'Enter an email address, like name@example.org.'
+		);
+		await expect(page.getByLabel('Email address')).toHaveValue('not-an-address');
+
+		await page.getByLabel('Email address').fill(colleague);
+		await page.getByLabel('Name (optional)').fill('Col League');
+		await page.getByLabel('Role', { exact: true }).selectOption('campaigner');
+		await page.getByRole('button', { name: 'Add', exact: true }).click();
+		await expect(page.getByRole('status')).toHaveText(
+			`${colleague} was added. They can sign in with their email address.`
+		);
+		const row = page.getByRole('row').filter({ hasText: colleague });
+		await expect(row).toContainText('campaigner');
+
+		await row.getByLabel(`Role for ${colleague}`).selectOption('admin');
+		await row.getByRole('button', { name: 'Change role' }).click();
+		await expect(page.getByRole('status')).toHaveText('The role was changed.');
+		await expect(page.getByRole('row').filter({ hasText: colleague })).toContainText('admin');
+
+		await page
+			.getByRole('row')
+			.filter({ hasText: colleague })
+			.getByRole('button', { name: `Remove ${colleague}` })
+			.click();
+		await expect(page.getByRole('status')).toHaveText(
+			`${colleague} was removed, and signed out everywhere.`
+		);
+		await expect(page.getByRole('row').filter({ hasText: colleague })).toHaveCount(0);
+
+		await page.goto('/admin/audit');
+		await page.getByLabel('Staff email').fill(owner);
+		await page.getByRole('button', { name: 'Filter' }).click();
+		const actions = page.getByRole('row').filter({ hasText: colleague });
+		await expect(actions.filter({ hasText: 'staff.added' })).toHaveCount(1);
+		await expect(actions.filter({ hasText: 'staff.role_changed' })).toHaveCount(1);
+		await expect(actions.filter({ hasText: 'staff.removed' })).toHaveCount(1);
+	});
+
+	test('the last owner cannot be removed or demoted', async ({ page }) => {
+		const owner = addStaff('owner');
+		await sql(
+			`update staff set role = 'admin' where role = 'owner' and email <> $1 and removed_at is null`,
+			[owner]
+		);
+		await signIn(page, owner);
+		await page.goto('/admin/staff');
+		const row = page.getByRole('row').filter({ hasText: owner });
+		await row.getByLabel(`Role for ${owner}`).selectOption('viewer');
+		await row.getByRole('button', { name: 'Change role' }).click();
+		await expect(page.getByRole('alert')).toHaveText(
+			'There must always be an owner: make someone else an owner first.'
+		);
+		await page
+			.getByRole('row')
+			.filter({ hasText: owner })
+			.getByRole('button', { name: `Remove ${owner}` })
+			.click();
+		await expect(page.getByRole('alert')).toHaveText(
+			'There must always be an owner: make someone else an owner first.'
+		);
+		await expect(page.getByRole('row').filter({ hasText: owner })).toContainText('owner');
+	});
+});
