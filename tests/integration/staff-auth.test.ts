@@ -35,6 +35,7 @@ async function askForLink(email: string) {
 		redirect: 'manual',
 		headers: {
 			'content-type': 'application/x-www-form-urlencoded',
+			accept: 'text/html',
 			origin: site.url
 		},
 		body: new URLSearchParams({ email })
