@@ -234,6 +234,21 @@ begin
 end;
 $$;
 
+-- There is always an owner: refuses to take the role from the last one. Locks the
+-- owners' rows, so two owners cannot demote each other at once.
+create or replace function public.staff_keep_an_owner(p_leaving uuid) returns void
+language plpgsql
+set search_path = ''
+as $$
+begin
+	perform 1 from public.staff where role = 'owner' and removed_at is null for update;
+	if not exists (select 1 from public.staff
+		where role = 'owner' and removed_at is null and id <> p_leaving) then
+		raise exception 'last_owner' using errcode = 'P0001';
+	end if;
+end;
+$$;
+
 -- Changes a role. The last owner stays an owner.
 create or replace function public.staff_change_role(p_actor uuid, p_staff uuid, p_role text, p_ip text)
 returns void
@@ -247,9 +262,8 @@ begin
 	if not found then
 		raise exception 'not_found' using errcode = 'P0002';
 	end if;
-	if v_staff.role = 'owner' and p_role <> 'owner' and (
-		select count(*) from public.staff where role = 'owner' and removed_at is null) = 1 then
-		raise exception 'last_owner' using errcode = 'P0001';
+	if v_staff.role = 'owner' and p_role <> 'owner' then
+		perform public.staff_keep_an_owner(v_staff.id);
 	end if;
 	update public.staff set role = p_role where id = p_staff;
 	perform public.audit(p_actor, 'staff.role_changed', v_staff.email,
@@ -270,9 +284,8 @@ begin
 	if not found then
 		raise exception 'not_found' using errcode = 'P0002';
 	end if;
-	if v_staff.role = 'owner' and (
-		select count(*) from public.staff where role = 'owner' and removed_at is null) = 1 then
-		raise exception 'last_owner' using errcode = 'P0001';
+	if v_staff.role = 'owner' then
+		perform public.staff_keep_an_owner(v_staff.id);
 	end if;
 	update public.staff set removed_at = now() where id = p_staff;
 	update public.staff_sessions set revoked_at = now() where staff_id = p_staff and revoked_at is null;

@@ -72,6 +72,19 @@ test.describe('staff sign-in', () => {
 		);
 	});
 
+	test('what someone types before the page has finished loading is kept', async ({ page }) => {
+		// Scripts that arrive late, as on a slow phone: the page hydrates after typing.
+		await page.route('**/_app/immutable/**/*.js', async (route) => {
+			await new Promise((resolve) => setTimeout(resolve, 1000));
+			await route.continue();
+		});
+		await page.goto('/admin/sign-in', { waitUntil: 'domcontentloaded' });
+		await page.getByLabel('Email address').fill('early@example.org');
+		await page.waitForLoadState('load');
+		await page.waitForTimeout(500);
+		await expect(page.getByLabel('Email address')).toHaveValue('early@example.org');
+	});
+
 	test('signing out ends the session', async ({ page }) => {
 		const email = addStaff('campaigner');
 		await signIn(page, email);

@@ -20,28 +20,25 @@ export interface OutboxListItem {
 }
 
 const PAGE_SIZE = 50;
+/** An outbox row with what its template needs of the recipient. */
+const OUTBOX_COLUMNS =
+	'id, to_email, template, language, kind, status, created_at, data, supporters(first_name, email_token)';
 
 /** The newest emails first, 50 at a time (keyset: `before` is the last id shown). */
 export async function list(before?: number): Promise<OutboxListItem[]> {
 	let query = serviceDb()
 		.from('email_outbox')
-		.select(
-			'id, to_email, template, language, kind, status, created_at, data, supporters(first_name, email_token)'
-		)
+		.select(OUTBOX_COLUMNS)
 		.order('id', { ascending: false })
 		.limit(PAGE_SIZE);
 	if (before) query = query.lt('id', before);
 	const rows = must(await query) as unknown as OutboxRow[];
-	return rows.map((row) => ({
-		id: row.id,
-		to_email: row.to_email,
-		template: row.template,
-		language: row.language,
-		kind: row.kind,
-		status: row.status,
-		created_at: row.created_at,
-		subject: safeRender(row)?.subject ?? row.template
-	}));
+	return rows.map((row) => listItem(row, safeRender(row)?.subject ?? row.template));
+}
+
+function listItem(row: OutboxRow, subject: string): OutboxListItem {
+	const { id, to_email, template, language, kind, status, created_at } = row;
+	return { id, to_email, template, language, kind, status, created_at, subject };
 }
 
 interface OutboxRow {
@@ -88,28 +85,12 @@ export async function read(
 	id: number
 ): Promise<(OutboxListItem & { email: RenderedEmail }) | null> {
 	const rows = must(
-		await serviceDb()
-			.from('email_outbox')
-			.select(
-				'id, to_email, template, language, kind, status, created_at, data, supporters(first_name, email_token)'
-			)
-			.eq('id', id)
-			.limit(1)
+		await serviceDb().from('email_outbox').select(OUTBOX_COLUMNS).eq('id', id).limit(1)
 	) as unknown as OutboxRow[];
 	const row = rows[0];
 	if (!row) return null;
 	const email = render(row);
-	return {
-		id: row.id,
-		to_email: row.to_email,
-		template: row.template,
-		language: row.language,
-		kind: row.kind,
-		status: row.status,
-		created_at: row.created_at,
-		subject: email.subject,
-		email
-	};
+	return { ...listItem(row, email.subject), email };
 }
 
 /** Queues the sample email, so the whole pipeline can be seen without any feature. */
