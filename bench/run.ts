@@ -1,8 +1,9 @@
 // `npm run bench [-- suite]`: benchmarks that print figures (not timed tests).
-// Suites: pages (default), email.
+// Suites: pages (default), email, supporters.
 const suites: Record<string, () => Promise<void>> = {
 	pages: async () => (await import('./pages.ts')).run(),
-	email: async () => (await import('./email.ts')).run()
+	email: async () => (await import('./email.ts')).run(),
+	supporters: async () => (await import('./supporters.ts')).run()
 };
 
 const name = process.argv[2] ?? 'pages';

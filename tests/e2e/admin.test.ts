@@ -99,7 +99,7 @@ test.describe('staff sign-in', () => {
 });
 
 test.describe('roles', () => {
-	const routes = ['/admin', '/admin/staff', '/admin/audit', '/fr/admin/staff'];
+	const routes = ['/admin', '/admin/supporters', '/admin/staff', '/admin/audit', '/fr/admin/staff'];
 
 	for (const role of ['owner', 'admin', 'campaigner', 'viewer'] as const) {
 		test(`a ${role} can open every admin page, and changes staff only if owner or admin`, async ({
@@ -219,5 +219,42 @@ test.describe('staff management', () => {
 			'There must always be an owner: make someone else an owner first.'
 		);
 		await expect(page.getByRole('row').filter({ hasText: owner })).toContainText('owner');
+	});
+});
+
+test.describe('supporters', () => {
+	test('staff find a supporter by the start of a name or email, in any case, and read their consents', async ({
+		page,
+		axe
+	}) => {
+		const tag = `q${Date.now().toString(36)}`;
+		const [supporter] = await sql(
+			`insert into supporters (email, first_name, last_name, language, province)
+			 values ($1, 'Zoë', $2, 'fr', 'QC') returning id`,
+			[`Zoe.${tag}@Example.org`, `Quixote${tag}`]
+		);
+		await sql(
+			`insert into consents (supporter_id, channel, status, kind, source, wording, language)
+			 values ($1, 'email', 'granted', 'express', '/petitions/protect-children', $2, 'fr')`,
+			[supporter.id, 'Oui, envoyez-moi des nouvelles par courriel.']
+		);
+		await signIn(page, addStaff('viewer'));
+
+		await page.goto('/admin/supporters');
+		await page.getByLabel('Find by the start of a name or email').fill(`QUIXOTE${tag}`);
+		await page.getByRole('button', { name: 'Search' }).click();
+		await expect(page.getByRole('row')).toHaveCount(2);
+		await axe();
+
+		await page.getByLabel('Find by the start of a name or email').fill(`zoe.${tag}`);
+		await page.getByRole('button', { name: 'Search' }).click();
+		await expect(page.getByRole('row').nth(1)).toContainText(`Zoe.${tag}@Example.org`);
+
+		await page.getByRole('link', { name: `Zoë Quixote${tag}` }).click();
+		await expect(page.getByRole('heading', { level: 1 })).toHaveText(`Zoë Quixote${tag}`);
+		const consents = page.getByRole('region', { name: 'Consents' });
+		await expect(consents).toContainText('Agreed to email updates (express)');
+		await expect(consents).toContainText('Oui, envoyez-moi des nouvelles par courriel.');
+		await expect(consents).toContainText('/petitions/protect-children');
 	});
 });

@@ -1,0 +1,105 @@
+import { must, serviceDb } from '../db.ts';
+
+// Supporters: one per email address (any letter case). What staff find and read.
+
+export interface SupporterListItem {
+	id: string;
+	email: string;
+	first_name: string | null;
+	last_name: string | null;
+	language: 'en' | 'fr';
+	province: string | null;
+	created_at: string;
+}
+
+export const SEARCH_PAGE_SIZE = 50;
+
+/**
+ * Supporters whose email or name starts with `query` (any case), newest first,
+ * 50 at a time; `after` is the last one shown (keyset, never OFFSET).
+ */
+export async function search(
+	query: string,
+	after?: { created_at: string; id: string }
+): Promise<SupporterListItem[]> {
+	return must(
+		await serviceDb().rpc('supporter_search', {
+			p_query: query,
+			p_limit: SEARCH_PAGE_SIZE,
+			p_before_created_at: after?.created_at ?? null,
+			p_before_id: after?.id ?? null
+		})
+	) as SupporterListItem[];
+}
+
+export interface ConsentRecord {
+	id: number;
+	channel: string;
+	status: 'granted' | 'withdrawn';
+	kind: 'express' | 'implied';
+	source: string;
+	wording: string;
+	language: string;
+	expires_at: string | null;
+	recorded_at: string;
+}
+
+export type TimelineEntry =
+	| { at: string; type: 'consent'; consent: ConsentRecord }
+	| { at: string; type: 'email'; template: string; status: string; events: string[] };
+
+export interface SupporterRecord extends SupporterListItem {
+	postal_code: string | null;
+	updated_at: string;
+	consents: ConsentRecord[];
+	timeline: TimelineEntry[];
+}
+
+/** A supporter with every consent they gave or withdrew (the words, when, where) and what happened to them. */
+export async function read(id: string): Promise<SupporterRecord | null> {
+	const db = serviceDb();
+	const [supporter, consents, emails] = await Promise.all([
+		db
+			.from('supporters')
+			.select(
+				'id, email, first_name, last_name, language, province, postal_code, created_at, updated_at'
+			)
+			.eq('id', id)
+			.maybeSingle(),
+		db
+			.from('consents')
+			.select('id, channel, status, kind, source, wording, language, expires_at, recorded_at')
+			.eq('supporter_id', id)
+			.order('recorded_at', { ascending: false }),
+		db
+			.from('email_outbox')
+			.select('template, status, created_at, email_events(type)')
+			.eq('supporter_id', id)
+			.order('created_at', { ascending: false })
+			.limit(200)
+	]);
+	const record = must(supporter) as Omit<SupporterRecord, 'consents' | 'timeline'> | null;
+	if (!record) return null;
+	const consentRows = must(consents) as ConsentRecord[];
+	const emailRows = must(emails) as {
+		template: string;
+		status: string;
+		created_at: string;
+		email_events: { type: string }[];
+	}[];
+	const timeline: TimelineEntry[] = [
+		...consentRows.map((consent) => ({
+			at: consent.recorded_at,
+			type: 'consent' as const,
+			consent
+		})),
+		...emailRows.map((email) => ({
+			at: email.created_at,
+			type: 'email' as const,
+			template: email.template,
+			status: email.status,
+			events: email.email_events.map((event) => event.type)
+		}))
+	].sort((a, b) => b.at.localeCompare(a.at));
+	return { ...record, consents: consentRows, timeline };
+}
