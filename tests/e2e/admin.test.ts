@@ -257,4 +257,65 @@ test.describe('supporters', () => {
 		await expect(consents).toContainText('Oui, envoyez-moi des nouvelles par courriel.');
 		await expect(consents).toContainText('/petitions/protect-children');
 	});
+
+	test('a campaigner corrects a supporter’s details; a bad postal code is explained and nothing is lost; the audit log shows the change', async ({
+		page
+	}) => {
+		const tag = `e${Date.now().toString(36)}`;
+		const [supporter] = await sql(
+			`insert into supporters (email, first_name, language) values ($1, 'Sam', 'en') returning id`,
+			[`sam.${tag}@example.org`]
+		);
+		const campaigner = addStaff('campaigner');
+		await signIn(page, campaigner);
+		await page.goto(`/admin/supporters/${supporter.id}`);
+
+		await page.getByLabel('Last name').fill(`Okafor${tag}`);
+		await page.getByLabel('Postal code').fill('12345');
+		await page.getByRole('button', { name: 'Save' }).click();
+		await expect(page.getByLabel('Postal code')).toHaveAccessibleDescription(
+			'Enter a Canadian postal code, like K1A 0B1.'
+		);
+		await expect(page.getByLabel('Postal code')).toHaveValue('12345');
+		await expect(page.getByLabel('Last name')).toHaveValue(`Okafor${tag}`);
+
+		await page.getByLabel('Postal code').fill('k1a0b1');
+		await page.getByRole('button', { name: 'Save' }).click();
+		await expect(page.getByRole('status')).toHaveText('Saved. The change is in the audit log.');
+		await expect(page.getByRole('heading', { level: 1 })).toHaveText(`Sam Okafor${tag}`);
+		await expect(page.getByLabel('Postal code')).toHaveValue('K1A 0B1');
+
+		await page.goto('/admin/audit?action=supporter.updated');
+		const entry = page.getByRole('row').filter({ hasText: supporter.id });
+		await expect(entry).toContainText(campaigner);
+		await expect(entry).toContainText(`Okafor${tag}`);
+	});
+
+	test('a viewer sees no edit form, and a handcrafted save is refused', async ({
+		page,
+		baseURL
+	}) => {
+		const [supporter] = await sql(
+			`insert into supporters (email, first_name) values ($1, 'Kept') returning id`,
+			[`kept.${Date.now().toString(36)}@example.org`]
+		);
+		await signIn(page, addStaff('viewer'));
+		await page.goto(`/admin/supporters/${supporter.id}`);
+		await expect(page.getByRole('heading', { name: 'Edit details' })).toHaveCount(0);
+		const response = await page.request.post(`/admin/supporters/${supporter.id}?/save`, {
+			headers: { origin: baseURL!, accept: 'application/json' },
+			form: {
+				email: 'changed@example.org',
+				first_name: 'Changed',
+				last_name: '',
+				language: 'en',
+				postal_code: '',
+				province: ''
+			}
+		});
+		expect(response.status()).toBe(403);
+		expect(await sql('select first_name from supporters where id = $1', [supporter.id])).toEqual([
+			{ first_name: 'Kept' }
+		]);
+	});
 });

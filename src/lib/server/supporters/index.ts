@@ -1,4 +1,4 @@
-import { must, serviceDb } from '../db.ts';
+import { DatabaseError, must, serviceDb } from '../db.ts';
 
 // Supporters: one per email address (any letter case). What staff find and read.
 
@@ -102,4 +102,32 @@ export async function read(id: string): Promise<SupporterRecord | null> {
 		}))
 	].sort((a, b) => b.at.localeCompare(a.at));
 	return { ...record, consents: consentRows, timeline };
+}
+
+export interface SupporterDetails {
+	email: string;
+	first_name: string;
+	last_name: string;
+	language: 'en' | 'fr';
+	postal_code: string;
+	province: string;
+}
+
+/** Saves a supporter's details; the audit log records what changed and who changed it. */
+export async function update(
+	actor: { id: string },
+	id: string,
+	details: SupporterDetails,
+	ip: string
+): Promise<{ ok: true } | { ok: false; reason: 'email-taken' | 'not-found' }> {
+	const { error } = await serviceDb().rpc('supporter_update', {
+		p_actor: actor.id,
+		p_id: id,
+		p_changes: details,
+		p_ip: ip
+	});
+	if (!error) return { ok: true };
+	if (error.message === 'email_taken') return { ok: false, reason: 'email-taken' };
+	if (error.message === 'not_found') return { ok: false, reason: 'not-found' };
+	throw new DatabaseError(error.message, error.code);
 }

@@ -1,0 +1,57 @@
+import * as v from 'valibot';
+import { m } from '#lib/paraglide/messages.js';
+
+export const PROVINCES = [
+	'AB',
+	'BC',
+	'MB',
+	'NB',
+	'NL',
+	'NS',
+	'NT',
+	'NU',
+	'ON',
+	'PE',
+	'QC',
+	'SK',
+	'YT'
+] as const;
+
+/** A Canadian postal code (A1A 1A1), written the way Canada Post prints it. */
+const postalCode = v.pipe(
+	v.string(),
+	v.trim(),
+	v.toUpperCase(),
+	v.check(
+		(value) =>
+			value === '' ||
+			/^[ABCEGHJ-NPRSTVXY]\d[ABCEGHJ-NPRSTV-Z] ?\d[ABCEGHJ-NPRSTV-Z]\d$/.test(value),
+		() => m.supporter_error_postal_code()
+	),
+	v.transform((value) =>
+		value === '' ? '' : `${value.replace(' ', '').slice(0, 3)} ${value.replace(' ', '').slice(3)}`
+	)
+);
+
+/** The supporter details form in the admin. */
+export const supporterDetailsSchema = v.object({
+	email: v.pipe(
+		v.string(),
+		v.trim(),
+		v.maxLength(254, () => m.supporter_error_email()),
+		v.email(() => m.supporter_error_email())
+	),
+	first_name: v.pipe(
+		v.string(),
+		v.trim(),
+		v.maxLength(100, () => m.supporter_error_name())
+	),
+	last_name: v.pipe(
+		v.string(),
+		v.trim(),
+		v.maxLength(100, () => m.supporter_error_name())
+	),
+	language: v.picklist(['en', 'fr']),
+	postal_code: postalCode,
+	province: v.picklist(['', ...PROVINCES])
+});
