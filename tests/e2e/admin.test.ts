@@ -285,6 +285,13 @@ test.describe('supporters', () => {
 		await expect(page.getByRole('heading', { level: 1 })).toHaveText(`Sam Okafor${tag}`);
 		await expect(page.getByLabel('Postal code')).toHaveValue('K1A 0B1');
 
+		await page.getByLabel('Add a note').fill('Prefers a call to an email.');
+		await page.getByRole('button', { name: 'Add the note' }).click();
+		await expect(page.getByRole('status')).toHaveText('The note was added.');
+		await expect(page.getByRole('region', { name: 'Timeline' })).toContainText(
+			`Note by ${campaigner}: Prefers a call to an email.`
+		);
+
 		await page.goto('/admin/audit?action=supporter.updated');
 		const entry = page.getByRole('row').filter({ hasText: supporter.id });
 		await expect(entry).toContainText(campaigner);

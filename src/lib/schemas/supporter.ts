@@ -55,3 +55,13 @@ export const supporterDetailsSchema = v.object({
 	postal_code: postalCode,
 	province: v.picklist(['', ...PROVINCES])
 });
+
+/** A staff note about a supporter. */
+export const supporterNoteSchema = v.object({
+	body: v.pipe(
+		v.string(),
+		v.trim(),
+		v.minLength(1, () => m.supporter_error_note_empty()),
+		v.maxLength(5000, () => m.supporter_error_note_long())
+	)
+});

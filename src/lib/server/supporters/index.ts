@@ -46,6 +46,7 @@ export interface ConsentRecord {
 
 export type TimelineEntry =
 	| { at: string; type: 'consent'; consent: ConsentRecord }
+	| { at: string; type: 'note'; body: string; by: string | null }
 	| { at: string; type: 'email'; template: string; status: string; events: string[] };
 
 export interface SupporterRecord extends SupporterListItem {
@@ -58,7 +59,7 @@ export interface SupporterRecord extends SupporterListItem {
 /** A supporter with every consent they gave or withdrew (the words, when, where) and what happened to them. */
 export async function read(id: string): Promise<SupporterRecord | null> {
 	const db = serviceDb();
-	const [supporter, consents, emails] = await Promise.all([
+	const [supporter, consents, emails, notes] = await Promise.all([
 		db
 			.from('supporters')
 			.select(
@@ -76,7 +77,12 @@ export async function read(id: string): Promise<SupporterRecord | null> {
 			.select('template, status, created_at, email_events(type)')
 			.eq('supporter_id', id)
 			.order('created_at', { ascending: false })
-			.limit(200)
+			.limit(200),
+		db
+			.from('supporter_notes')
+			.select('body, created_at, staff(email)')
+			.eq('supporter_id', id)
+			.order('created_at', { ascending: false })
 	]);
 	const record = must(supporter) as Omit<SupporterRecord, 'consents' | 'timeline'> | null;
 	if (!record) return null;
@@ -87,7 +93,18 @@ export async function read(id: string): Promise<SupporterRecord | null> {
 		created_at: string;
 		email_events: { type: string }[];
 	}[];
+	const noteRows = must(notes) as unknown as {
+		body: string;
+		created_at: string;
+		staff: { email: string } | null;
+	}[];
 	const timeline: TimelineEntry[] = [
+		...noteRows.map((note) => ({
+			at: note.created_at,
+			type: 'note' as const,
+			body: note.body,
+			by: note.staff?.email ?? null
+		})),
 		...consentRows.map((consent) => ({
 			at: consent.recorded_at,
 			type: 'consent' as const,
@@ -130,4 +147,16 @@ export async function update(
 	if (error.message === 'email_taken') return { ok: false, reason: 'email-taken' };
 	if (error.message === 'not_found') return { ok: false, reason: 'not-found' };
 	throw new DatabaseError(error.message, error.code);
+}
+
+/** Adds a staff note to a supporter (notes are kept, never edited). */
+export async function addNote(actor: { id: string }, id: string, body: string, ip: string) {
+	must(
+		await serviceDb().rpc('supporter_add_note', {
+			p_actor: actor.id,
+			p_supporter: id,
+			p_body: body,
+			p_ip: ip
+		})
+	);
 }

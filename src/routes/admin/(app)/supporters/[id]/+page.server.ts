@@ -1,7 +1,7 @@
 import { error, fail } from '@sveltejs/kit';
 import { m } from '#lib/paraglide/messages.js';
 import { parseForm, type FieldErrors } from '#lib/schemas/form.ts';
-import { supporterDetailsSchema } from '#lib/schemas/supporter.ts';
+import { supporterDetailsSchema, supporterNoteSchema } from '#lib/schemas/supporter.ts';
 import { requireStaff } from '#lib/server/auth/roles.ts';
 import * as supporters from '#lib/server/supporters/index.ts';
 
@@ -31,5 +31,13 @@ export const actions = {
 			});
 		}
 		return { saved: true };
+	},
+	note: async ({ locals, params, request, getClientAddress }) => {
+		const actor = requireStaff(locals, 'campaigner');
+		if (!UUID.test(params.id)) error(404, 'Not found');
+		const form = parseForm(supporterNoteSchema, await request.formData());
+		if (!form.ok) return fail(400, { note: { values: form.values, errors: form.errors } });
+		await supporters.addNote(actor, params.id, form.output.body, getClientAddress());
+		return { noted: true };
 	}
 };
