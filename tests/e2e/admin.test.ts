@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { expect, test } from './fixtures.ts';
 import { addStaff, requestSignInLink, signIn, sql } from './staff.ts';
 
@@ -324,5 +325,41 @@ test.describe('supporters', () => {
 		expect(await sql('select first_name from supporters where id = $1', [supporter.id])).toEqual([
 			{ first_name: 'Kept' }
 		]);
+	});
+
+	test('a campaigner downloads a search as CSV that a spreadsheet cannot run as formulas; a viewer cannot', async ({
+		page
+	}) => {
+		const tag = `x${Date.now().toString(36)}`;
+		await sql(
+			`insert into supporters (email, first_name, last_name) values
+			 ($1, '=HYPERLINK("http://evil.example","click")', 'Évêque'), ($2, 'Plain', 'Person')`,
+			[`${tag}.one@example.org`, `${tag}.two@example.org`]
+		);
+		await signIn(page, addStaff('campaigner'));
+		await page.goto(`/admin/supporters?q=${tag}`);
+		const downloading = page.waitForEvent('download');
+		await page.getByRole('link', { name: 'Download these supporters as CSV' }).click();
+		const download = await downloading;
+		expect(download.suggestedFilename()).toMatch(/^supporters-\d{4}-\d{2}-\d{2}\.csv$/);
+		const csv = readFileSync(await download.path(), 'utf8');
+		const lines = csv
+			.replace(/^\uFEFF/, '')
+			.trim()
+			.split('\n');
+		expect(lines[0]).toBe('email,first_name,last_name,language,province,created_at');
+		expect(lines).toHaveLength(3);
+		expect(csv).toContain(
+			`${tag}.one@example.org,"'=HYPERLINK(""http://evil.example"",""click"")",Évêque`
+		);
+
+		await page.context().clearCookies();
+		await signIn(page, addStaff('viewer'));
+		await page.goto(`/admin/supporters?q=${tag}`);
+		await expect(page.getByRole('link', { name: 'Download these supporters as CSV' })).toHaveCount(
+			0
+		);
+		const refused = await page.request.get(`/admin/supporters/export.csv?q=${tag}`);
+		expect(refused.status()).toBe(403);
 	});
 });

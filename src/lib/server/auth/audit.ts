@@ -48,3 +48,22 @@ export async function actions(): Promise<string[]> {
 	}[];
 	return [...new Set(rows.map((row) => row.action))];
 }
+
+/** Writes one entry to the audit log (for actions that are not already SQL functions that audit). */
+export async function record(entry: {
+	staffId: string | null;
+	action: string;
+	target: string | null;
+	details?: Record<string, unknown>;
+	ip: string | null;
+}): Promise<void> {
+	must(
+		await serviceDb().rpc('audit', {
+			p_staff: entry.staffId,
+			p_action: entry.action,
+			p_target: entry.target,
+			p_details: entry.details ?? {},
+			p_ip: entry.ip
+		})
+	);
+}
