@@ -5,6 +5,7 @@ import { SITE_URL } from '$app/env/public';
 import { m } from '#lib/paraglide/messages.js';
 import EmailDocument from './templates/EmailDocument.svelte';
 import { isTemplateName, templates, type RecipientFields } from './templates/index.ts';
+import { emailSettings } from './settings.ts';
 import type { EmailKind, Language, RenderedEmail } from './types.ts';
 
 // Emails are rendered from Svelte components on the server, then their CSS is
@@ -148,4 +149,34 @@ export function escapeHtml(text: string): string {
 		.replaceAll('>', '&gt;')
 		.replaceAll('"', '&quot;')
 		.replaceAll("'", '&#39;');
+}
+
+/**
+ * An outbox row as it is sent: the From and Reply-To from settings, the
+ * recipient's merge fields, and for a broadcast its one-click unsubscribe address.
+ */
+export function renderOutboxEmail(row: {
+	template: string;
+	kind: EmailKind;
+	language: Language;
+	data: unknown;
+	to_email: string;
+	first_name: string | null;
+	email_token: string | null;
+}): RenderedEmail {
+	return renderEmail({
+		template: row.template,
+		kind: row.kind,
+		language: row.language,
+		data: row.data,
+		to: row.to_email,
+		from: emailSettings.from,
+		replyTo: emailSettings.replyTo,
+		recipient: recipientFields({
+			firstName: row.first_name,
+			emailToken: row.email_token,
+			language: row.language
+		}),
+		oneClickUrl: row.email_token ? `${SITE_URL}/email/unsubscribe/${row.email_token}` : undefined
+	});
 }

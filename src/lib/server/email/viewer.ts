@@ -1,8 +1,6 @@
-import { SITE_URL } from '$app/env/public';
 import { must, serviceDb } from '../db.ts';
 import { enqueue } from './outbox.ts';
-import { recipientFields, renderEmail } from './render.ts';
-import { emailSettings } from './settings.ts';
+import { renderOutboxEmail } from './render.ts';
 import type { EmailKind, Language, RenderedEmail } from './types.ts';
 
 // The mail viewer (/dev/mail): without a Resend key nothing is sent, and the
@@ -54,21 +52,10 @@ interface OutboxRow {
 }
 
 function render(row: OutboxRow): RenderedEmail {
-	const token = row.supporters?.email_token ?? null;
-	return renderEmail({
-		template: row.template,
-		kind: row.kind,
-		language: row.language,
-		data: row.data,
-		to: row.to_email,
-		from: emailSettings.from,
-		replyTo: emailSettings.replyTo,
-		recipient: recipientFields({
-			firstName: row.supporters?.first_name ?? null,
-			emailToken: token,
-			language: row.language
-		}),
-		oneClickUrl: token ? `${SITE_URL}/email/unsubscribe/${token}` : undefined
+	return renderOutboxEmail({
+		...row,
+		first_name: row.supporters?.first_name ?? null,
+		email_token: row.supporters?.email_token ?? null
 	});
 }
 

@@ -1,10 +1,9 @@
 import type { Logger } from 'pino';
 import * as outbox from './outbox.ts';
 import { resendProvider, type EmailProvider, type SendOutcome } from './provider.ts';
-import { recipientFields, renderEmail } from './render.ts';
+import { renderOutboxEmail } from './render.ts';
 import { emailSettings } from './settings.ts';
 import type { ClaimedBatch, RenderedEmail } from './types.ts';
-import { SITE_URL } from '$app/env/public';
 
 export interface DrainStats {
 	batches: number;
@@ -116,25 +115,7 @@ function render(
 	try {
 		return {
 			ok: true,
-			value: batch.rows.map((row) =>
-				renderEmail({
-					template: row.template,
-					kind: row.kind,
-					language: row.language,
-					data: row.data,
-					to: row.to_email,
-					from: emailSettings.from,
-					replyTo: emailSettings.replyTo,
-					recipient: recipientFields({
-						firstName: row.first_name,
-						emailToken: row.email_token,
-						language: row.language
-					}),
-					oneClickUrl: row.email_token
-						? `${SITE_URL}/email/unsubscribe/${row.email_token}`
-						: undefined
-				})
-			)
+			value: batch.rows.map(renderOutboxEmail)
 		};
 	} catch (error) {
 		// A template that cannot render will not render next time either.
