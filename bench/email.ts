@@ -1,9 +1,9 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import pg from 'pg';
 import { startStack } from '../scripts/local-stack/index.ts';
 import { startResendDouble } from '../tests/doubles/resend.ts';
-import { ROOT } from './server.ts';
+import { buildSite, ROOT } from './server.ts';
 
 // `npm run bench -- email`:
 //  1. queue a broadcast to 100,000 supporters (one SQL statement); goal < 10 s on
@@ -25,16 +25,7 @@ function rssMb(pid: number): number {
 }
 
 export async function run() {
-	console.log('building…');
-	const build = spawnSync(
-		process.execPath,
-		['node_modules/vite/bin/vite.js', 'build', '--logLevel', 'error'],
-		{
-			cwd: ROOT,
-			stdio: 'inherit'
-		}
-	);
-	if (build.status !== 0) throw new Error('vite build failed');
+	buildSite();
 
 	const databaseUrl = process.env.BENCH_DATABASE_URL || undefined;
 	const stack = await startStack({

@@ -1,33 +1,24 @@
 import { spawn, spawnSync } from 'node:child_process';
-import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort } from '../scripts/local-stack/ports.ts';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
-async function freePort(): Promise<number> {
-	return new Promise((resolve) => {
-		const server = net.createServer();
-		server.listen(0, '127.0.0.1', () => {
-			const { port } = server.address() as net.AddressInfo;
-			server.close(() => resolve(port));
-		});
-	});
-}
-
-/** Builds the site, then starts it as `npm start` does, on a throwaway local stack. */
-export async function startBuiltSite(env: Record<string, string> = {}) {
+/** Builds the site for production, as `npm run build` does. */
+export function buildSite() {
 	console.log('building…');
 	const build = spawnSync(
 		process.execPath,
 		['node_modules/vite/bin/vite.js', 'build', '--logLevel', 'error'],
-		{
-			cwd: ROOT,
-			stdio: 'inherit'
-		}
+		{ cwd: ROOT, stdio: 'inherit' }
 	);
 	if (build.status !== 0) throw new Error('vite build failed');
+}
 
+/** Builds the site, then starts it as `npm start` does, on a throwaway local stack. */
+export async function startBuiltSite(env: Record<string, string> = {}) {
+	buildSite();
 	const port = await freePort();
 	const child = spawn(process.execPath, ['scripts/start.ts'], {
 		cwd: ROOT,

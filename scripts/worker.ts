@@ -16,6 +16,7 @@ import { parseEnv } from 'node:util';
 import { StackError } from './local-stack/errors.ts';
 import { ROOT, stateFileFor, type StackState } from './local-stack/index.ts';
 import { fail } from './run-app.ts';
+import type { DrainStats } from '../src/lib/server/email/worker.ts';
 import { DEV_DATA_DIR } from './stack-env.ts';
 
 const untilIdle = process.argv.includes('--until-idle');
@@ -52,17 +53,6 @@ function loadSettings() {
 	// configured secret, one is made up for this run.
 	process.env.CRON_SECRET ||= randomBytes(24).toString('base64url');
 	process.env.LOG_LEVEL ||= 'info';
-}
-
-interface DrainStats {
-	batches: number;
-	sent: number;
-	retried: number;
-	failed: number;
-	suppressed: number;
-	stopped: string;
-	pausedUntil?: string;
-	outstanding?: number;
 }
 
 async function main() {

@@ -26,3 +26,8 @@ export async function claimPort(port: number, what: string, setting: string): Pr
 		});
 	});
 }
+
+/** A port nothing listens on right now (for a server about to be started). */
+export function freePort(): Promise<number> {
+	return claimPort(0, 'a free port', 'another port');
+}

@@ -1,26 +1,16 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, expect, it } from 'vitest';
 import { ROOT } from '../../scripts/local-stack/index.ts';
+import { freePort } from '../../scripts/local-stack/ports.ts';
 
 const temp: string[] = [];
 afterEach(async () => {
 	for (const dir of temp.splice(0)) await rm(dir, { recursive: true, force: true });
 });
-
-async function freePort(): Promise<number> {
-	return new Promise((resolve) => {
-		const server = net.createServer();
-		server.listen(0, '127.0.0.1', () => {
-			const { port } = server.address() as net.AddressInfo;
-			server.close(() => resolve(port));
-		});
-	});
-}
 
 /** Every process below `pid`, children first. */
 function descendants(pid: number): number[] {

@@ -1,18 +1,8 @@
 import { spawn } from 'node:child_process';
-import net from 'node:net';
 import { inject } from 'vitest';
 import { ROOT } from '../../scripts/local-stack/index.ts';
+import { freePort } from '../../scripts/local-stack/ports.ts';
 import { ensureBuild } from './build.ts';
-
-async function freePort(): Promise<number> {
-	return new Promise((resolve) => {
-		const server = net.createServer();
-		server.listen(0, '127.0.0.1', () => {
-			const { port } = server.address() as net.AddressInfo;
-			server.close(() => resolve(port));
-		});
-	});
-}
 
 /**
  * The built site (adapter-node), on the integration run's stack, as a separate
