@@ -65,3 +65,41 @@ export const supporterNoteSchema = v.object({
 		v.maxLength(5000, () => m.supporter_error_note_long())
 	)
 });
+
+/** A tag's name: what staff type ("volunteer"), kept as typed, matched in any case. */
+export const tagName = v.pipe(
+	v.string(),
+	v.trim(),
+	v.minLength(1, () => m.tag_error_empty()),
+	v.maxLength(60, () => m.tag_error_long())
+);
+
+/** Add or remove a tag on the ticked supporters or on all that match the filter. */
+export const bulkTagSchema = v.object({
+	tag: tagName,
+	change: v.picklist(['add', 'remove']),
+	scope: v.picklist(['selected', 'all'])
+});
+
+/** One tag on one supporter. */
+export const supporterTagSchema = v.object({ tag: tagName });
+
+/** A segment's name. */
+export const segmentNameSchema = v.object({
+	name: v.pipe(
+		v.string(),
+		v.trim(),
+		v.minLength(1, () => m.segment_error_name_empty()),
+		v.maxLength(100, () => m.segment_error_name_long())
+	)
+});
+
+/** The other record's address, to merge it into this one. */
+export const mergeLookupSchema = v.object({
+	email: v.pipe(
+		v.string(),
+		v.trim(),
+		v.maxLength(254, () => m.supporter_error_email()),
+		v.email(() => m.supporter_error_email())
+	)
+});

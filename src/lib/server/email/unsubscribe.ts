@@ -26,12 +26,19 @@ export async function unsubscribe(
 	return result ? { found: true, ...result } : { found: false };
 }
 
-/** Whether a token belongs to a supporter (the confirmation page shows either way). */
+/**
+ * Whether a token belongs to a supporter, or to a record since merged into one
+ * (the confirmation page shows either way).
+ */
 export async function isKnownToken(token: string): Promise<boolean> {
 	if (!/^[a-f0-9]{32,128}$/.test(token)) return false;
-	const { count } = await serviceDb()
-		.from('supporters')
-		.select('id', { count: 'exact', head: true })
-		.eq('email_token', token);
-	return (count ?? 0) > 0;
+	const db = serviceDb();
+	const [current, merged] = await Promise.all([
+		db.from('supporters').select('id', { count: 'exact', head: true }).eq('email_token', token),
+		db
+			.from('supporter_merges')
+			.select('id', { count: 'exact', head: true })
+			.eq('merged_email_token', token)
+	]);
+	return (current.count ?? 0) + (merged.count ?? 0) > 0;
 }

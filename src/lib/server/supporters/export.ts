@@ -1,10 +1,22 @@
 import { stringify } from 'csv-stringify/sync';
+import type { SupporterFilter } from '#lib/schemas/supporter-filter.ts';
 import * as audit from '../auth/audit.ts';
-import { must, serviceDb } from '../db.ts';
-import type { SupporterListItem } from './index.ts';
+import { find, type SupporterListItem } from './index.ts';
 
 const PAGE = 1000;
-const COLUMNS = ['email', 'first_name', 'last_name', 'language', 'province', 'created_at'] as const;
+const COLUMNS = [
+	'email',
+	'first_name',
+	'last_name',
+	'language',
+	'postal_code',
+	'province',
+	'email_consent',
+	'email_consent_expires_at',
+	'tags',
+	'created_at',
+	'last_activity_at'
+] as const;
 
 /**
  * A spreadsheet runs a cell that starts with =, +, -, @ (or a tab or carriage
@@ -15,14 +27,22 @@ export function spreadsheetSafe(value: string | null): string {
 	return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
 }
 
+function cells(supporter: SupporterListItem): string[] {
+	return COLUMNS.map((column) => {
+		const value = supporter[column];
+		return spreadsheetSafe(Array.isArray(value) ? value.join('; ') : value);
+	});
+}
+
 /**
- * The supporters a search finds, as CSV, streamed 1,000 at a time (keyset), so
- * memory stays flat however many there are. The export, with its row count, goes
- * in the audit log when the last row is written.
+ * The supporters a filter (or a segment's filter) matches, as CSV, streamed 1,000
+ * at a time (keyset), so memory stays flat however many there are. The export,
+ * with what was exported and its row count, goes in the audit log when the last
+ * row is written.
  */
-export function exportSearchCsv(
-	query: string,
-	by: { staffId: string; ip: string }
+export function exportCsv(
+	filter: SupporterFilter,
+	by: { staffId: string; ip: string; segmentId?: string }
 ): ReadableStream<Uint8Array> {
 	const encoder = new TextEncoder();
 	let after: { created_at: string; id: string } | undefined;
@@ -35,22 +55,9 @@ export function exportSearchCsv(
 		},
 		async pull(controller) {
 			if (finished) return;
-			const page = must(
-				await serviceDb().rpc('supporter_search', {
-					p_query: query,
-					p_limit: PAGE,
-					p_before_created_at: after?.created_at ?? null,
-					p_before_id: after?.id ?? null
-				})
-			) as SupporterListItem[];
+			const page = await find(filter, after, PAGE);
 			if (page.length > 0) {
-				controller.enqueue(
-					encoder.encode(
-						stringify(
-							page.map((supporter) => COLUMNS.map((column) => spreadsheetSafe(supporter[column])))
-						)
-					)
-				);
+				controller.enqueue(encoder.encode(stringify(page.map(cells))));
 				rows += page.length;
 				const last = page.at(-1)!;
 				after = { created_at: last.created_at, id: last.id };
@@ -60,8 +67,8 @@ export function exportSearchCsv(
 				await audit.record({
 					staffId: by.staffId,
 					action: 'supporters.exported',
-					target: query || null,
-					details: { rows },
+					target: by.segmentId ?? null,
+					details: { rows, filter },
 					ip: by.ip
 				});
 				controller.close();

@@ -1,3 +1,4 @@
+import type { SupporterFilter } from '#lib/schemas/supporter-filter.ts';
 import { DatabaseError, must, serviceDb } from '../db.ts';
 
 // Supporters: one per email address (any letter case). What staff find and read.
@@ -8,28 +9,39 @@ export interface SupporterListItem {
 	first_name: string | null;
 	last_name: string | null;
 	language: 'en' | 'fr';
+	postal_code: string | null;
 	province: string | null;
 	created_at: string;
+	last_activity_at: string;
+	email_consent: 'granted' | 'withdrawn' | null;
+	email_consent_expires_at: string | null;
+	tags: string[];
 }
 
 export const SEARCH_PAGE_SIZE = 50;
 
 /**
- * Supporters whose email or name starts with `query` (any case), newest first,
- * 50 at a time; `after` is the last one shown (keyset, never OFFSET).
+ * Supporters a filter matches (see $lib/schemas/supporter-filter.ts), newest
+ * first, `limit` at a time; `after` is the last one shown (keyset, never OFFSET).
  */
-export async function search(
-	query: string,
-	after?: { created_at: string; id: string }
+export async function find(
+	filter: SupporterFilter,
+	after?: { created_at: string; id: string },
+	limit = SEARCH_PAGE_SIZE
 ): Promise<SupporterListItem[]> {
 	return must(
-		await serviceDb().rpc('supporter_search', {
-			p_query: query,
-			p_limit: SEARCH_PAGE_SIZE,
+		await serviceDb().rpc('supporter_find', {
+			p_filter: filter,
+			p_limit: limit,
 			p_before_created_at: after?.created_at ?? null,
 			p_before_id: after?.id ?? null
 		})
 	) as SupporterListItem[];
+}
+
+/** How many supporters a filter matches. */
+export async function count(filter: SupporterFilter): Promise<number> {
+	return Number(must(await serviceDb().rpc('supporter_count', { p_filter: filter })));
 }
 
 export interface ConsentRecord {
@@ -41,17 +53,29 @@ export interface ConsentRecord {
 	wording: string;
 	language: string;
 	expires_at: string | null;
+	given_at: string | null;
 	recorded_at: string;
 }
 
 export type TimelineEntry =
 	| { at: string; type: 'consent'; consent: ConsentRecord }
 	| { at: string; type: 'note'; body: string; by: string | null }
-	| { at: string; type: 'email'; template: string; status: string; events: string[] };
+	| { at: string; type: 'email'; template: string; status: string; events: string[] }
+	| { at: string; type: 'signed'; petition: string }
+	| { at: string; type: 'merged'; email: string; by: string | null }
+	| {
+			at: string;
+			type: 'gave';
+			amount_cents: number;
+			currency: string;
+			frequency: 'one_time' | 'monthly';
+			status: string;
+			test: boolean;
+	  };
 
 export interface SupporterRecord extends SupporterListItem {
-	postal_code: string | null;
 	updated_at: string;
+	erased_at: string | null;
 	consents: ConsentRecord[];
 	timeline: TimelineEntry[];
 }
@@ -59,17 +83,20 @@ export interface SupporterRecord extends SupporterListItem {
 /** A supporter with every consent they gave or withdrew (the words, when, where) and what happened to them. */
 export async function read(id: string): Promise<SupporterRecord | null> {
 	const db = serviceDb();
-	const [supporter, consents, emails, notes] = await Promise.all([
+	const [supporter, consents, emails, notes, signatures, gifts, merges] = await Promise.all([
 		db
 			.from('supporters')
 			.select(
-				'id, email, first_name, last_name, language, province, postal_code, created_at, updated_at'
+				'id, email, first_name, last_name, language, province, postal_code, created_at, updated_at,' +
+					' last_activity_at, email_consent, email_consent_expires_at, erased_at, supporter_tags(tags(name))'
 			)
 			.eq('id', id)
 			.maybeSingle(),
 		db
 			.from('consents')
-			.select('id, channel, status, kind, source, wording, language, expires_at, recorded_at')
+			.select(
+				'id, channel, status, kind, source, wording, language, expires_at, given_at, recorded_at'
+			)
 			.eq('supporter_id', id)
 			.order('recorded_at', { ascending: false }),
 		db
@@ -82,10 +109,42 @@ export async function read(id: string): Promise<SupporterRecord | null> {
 			.from('supporter_notes')
 			.select('body, created_at, staff(email)')
 			.eq('supporter_id', id)
-			.order('created_at', { ascending: false })
+			.order('created_at', { ascending: false }),
+		db
+			.from('petition_signatures')
+			.select('signed_at, petitions(title)')
+			.eq('supporter_id', id)
+			.order('signed_at', { ascending: false }),
+		db
+			.from('gifts')
+			.select('amount_cents, currency, frequency, status, test, received_at')
+			.eq('supporter_id', id)
+			.order('received_at', { ascending: false }),
+		db
+			.from('supporter_merges')
+			.select('merged_at, merged_row->>email, staff(email)')
+			.eq('survivor_id', id)
 	]);
-	const record = must(supporter) as Omit<SupporterRecord, 'consents' | 'timeline'> | null;
-	if (!record) return null;
+	const row = must(supporter) as
+		| (Omit<SupporterRecord, 'consents' | 'timeline' | 'tags'> & {
+				supporter_tags: { tags: { name: string } }[];
+		  })
+		| null;
+	if (!row) return null;
+	const { supporter_tags, ...record } = row;
+	const tags = supporter_tags.map((tagged) => tagged.tags.name).sort((a, b) => a.localeCompare(b));
+	const signatureRows = must(signatures) as unknown as {
+		signed_at: string;
+		petitions: { title: string };
+	}[];
+	const giftRows = must(gifts) as {
+		amount_cents: number;
+		currency: string;
+		frequency: 'one_time' | 'monthly';
+		status: string;
+		test: boolean;
+		received_at: string;
+	}[];
 	const consentRows = must(consents) as ConsentRecord[];
 	const emailRows = must(emails) as {
 		template: string;
@@ -106,9 +165,31 @@ export async function read(id: string): Promise<SupporterRecord | null> {
 			by: note.staff?.email ?? null
 		})),
 		...consentRows.map((consent) => ({
-			at: consent.recorded_at,
+			at: consent.given_at ?? consent.recorded_at,
 			type: 'consent' as const,
 			consent
+		})),
+		...(
+			must(merges) as unknown as {
+				merged_at: string;
+				email: string;
+				staff: { email: string } | null;
+			}[]
+		).map((merge) => ({
+			at: merge.merged_at,
+			type: 'merged' as const,
+			email: merge.email,
+			by: merge.staff?.email ?? null
+		})),
+		...signatureRows.map((signature) => ({
+			at: signature.signed_at,
+			type: 'signed' as const,
+			petition: signature.petitions.title
+		})),
+		...giftRows.map(({ received_at, ...gift }) => ({
+			at: received_at,
+			type: 'gave' as const,
+			...gift
 		})),
 		...emailRows.map((email) => ({
 			at: email.created_at,
@@ -118,7 +199,7 @@ export async function read(id: string): Promise<SupporterRecord | null> {
 			events: email.email_events.map((event) => event.type)
 		}))
 	].sort((a, b) => b.at.localeCompare(a.at));
-	return { ...record, consents: consentRows, timeline };
+	return { ...record, tags, consents: consentRows, timeline };
 }
 
 export interface SupporterDetails {
@@ -159,4 +240,33 @@ export async function addNote(actor: { id: string }, id: string, body: string, i
 			p_ip: ip
 		})
 	);
+}
+
+/** Every tag in use, for the filter and the tag fields. */
+export async function allTags(): Promise<string[]> {
+	const rows = must(await serviceDb().from('tags').select('name').order('name').limit(1000)) as {
+		name: string;
+	}[];
+	return rows.map((row) => row.name);
+}
+
+/**
+ * Adds or removes a tag on the chosen supporters, or on everyone a filter
+ * matches, in one statement; returns how many changed. Audited once.
+ */
+export async function changeTags(
+	actor: { id: string },
+	change: { tag: string; add: boolean } & ({ ids: string[] } | { filter: SupporterFilter }),
+	ip: string
+): Promise<number> {
+	return must(
+		await serviceDb().rpc('supporter_tags_change', {
+			p_actor: actor.id,
+			p_tag: change.tag,
+			p_add: change.add,
+			p_ids: 'ids' in change ? change.ids : null,
+			p_filter: 'filter' in change ? change.filter : null,
+			p_ip: ip
+		})
+	) as number;
 }
