@@ -8,6 +8,7 @@ import { logger } from '#lib/server/log/index.ts';
 import { securityHeaders } from '#lib/server/http/security-headers.ts';
 import { assertDatabaseSettings } from '#lib/server/db.ts';
 import { isForbiddenCrossSiteForm } from '#lib/server/http/csrf.ts';
+import { isTooLarge } from '#lib/server/http/body-size.ts';
 import { assertEmailSettings } from '#lib/server/email/settings.ts';
 import { staffFromCookie } from '#lib/server/auth/sessions.ts';
 
@@ -25,6 +26,13 @@ const handleRequest: Handle = async ({ event, resolve }) => {
 	if (isForbiddenCrossSiteForm(event.request, event.url, SITE_URL)) {
 		return new Response(`Cross-site ${event.request.method} form submissions are forbidden`, {
 			status: 403,
+			headers: { 'content-type': 'text/plain', 'x-request-id': requestId }
+		});
+	}
+
+	if (isTooLarge(event.request, event.url)) {
+		return new Response('Request body too large', {
+			status: 413,
 			headers: { 'content-type': 'text/plain', 'x-request-id': requestId }
 		});
 	}

@@ -37,3 +37,24 @@ export function uniqueEmail(prefix = 'supporter'): string {
 	counter += 1;
 	return `${prefix}.${Date.now().toString(36)}.${counter}@example.org`;
 }
+
+/**
+ * Lets a test import the app's server code (src/lib/server/...) directly: that code
+ * reads its settings through SvelteKit ($app/env/private), which Vitest fills from
+ * the environment it started with. This points it at this run's stack; call it
+ * before importing the modules. It uses SvelteKit's generated env module (an
+ * internal, `set_env`): if a SvelteKit upgrade moves it, this is the one place to fix.
+ */
+export async function useStackForServerCode(): Promise<void> {
+	const stack = inject('stack');
+	const config = (await import(
+		/* @vite-ignore */ '<sveltekit:generated>/env/config.js' as string
+	)) as { set_env: (env: Record<string, string | undefined>) => void };
+	config.set_env({
+		...process.env,
+		SUPABASE_URL: stack.supabaseUrl,
+		SUPABASE_ANON_KEY: stack.anonKey,
+		SUPABASE_SERVICE_ROLE_KEY: stack.serviceRoleKey,
+		LOG_LEVEL: 'silent'
+	});
+}

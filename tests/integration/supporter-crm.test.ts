@@ -423,3 +423,65 @@ describe('merging two records of one person', () => {
 		expect(error?.message).toBe('same_supporter');
 	});
 });
+
+describe('re-permission before implied consent ends', () => {
+	it('asks each supporter once per consent period, and a yes makes the consent express', async () => {
+		const soon = await addSupporter({ language: 'fr' });
+		await consent(soon.id, { kind: 'implied', expires_at: days(20), given_at: days(-710) });
+		const later = await addSupporter();
+		await consent(later.id, { kind: 'implied', expires_at: days(200), given_at: days(-530) });
+
+		const { data: list } = await db.rpc('supporter_repermission_list', { p_limit: 10_000 });
+		const listed = (list as { id: string; asked_at: string | null }[]).map((row) => row.id);
+		expect(listed).toContain(soon.id);
+		expect(listed).not.toContain(later.id);
+
+		const first = await db.rpc('email_enqueue_repermission', { p_actor: null, p_ip: null });
+		expect(first.error).toBeNull();
+		expect(first.data).toBeGreaterThanOrEqual(1);
+		const again = await db.rpc('email_enqueue_repermission', { p_actor: null, p_ip: null });
+		expect(again.data).toBe(0);
+		const { data: queued } = await db
+			.from('email_outbox')
+			.select('template, kind, language, data')
+			.eq('supporter_id', soon.id);
+		expect(queued).toEqual([
+			{
+				template: 'repermission',
+				kind: 'broadcast',
+				language: 'fr',
+				data: { expiresAt: expect.any(String) }
+			}
+		]);
+		const { data: asked } = await db.rpc('supporter_repermission_list', { p_limit: 10_000 });
+		expect(
+			(asked as { id: string; asked_at: string | null }[]).find((row) => row.id === soon.id)
+				?.asked_at
+		).not.toBeNull();
+
+		const { data: token } = await db
+			.from('supporters')
+			.select('email_token')
+			.eq('id', soon.id)
+			.single();
+		const kept = await db.rpc('email_keep_consent', {
+			p_token: token!.email_token,
+			p_source: 'email:repermission',
+			p_wording: 'Oui, envoyez-moi les nouvelles.',
+			p_language: 'fr'
+		});
+		expect(kept.data).toBe(true);
+		expect(await stateOf(soon.id)).toEqual({
+			email_consent: 'granted',
+			email_consent_expires_at: null
+		});
+		expect(await find({ consent: 'expiring' })).not.toContain(soon.id);
+		const unknown = await db.rpc('email_keep_consent', {
+			p_token: 'f'.repeat(64),
+			p_source: 'email:repermission',
+			p_wording: 'x',
+			p_language: 'en'
+		});
+		expect(unknown.data).toBe(false);
+	});
+});

@@ -33,7 +33,8 @@ body { margin: 0; padding: 0; background: #f3f1ec; }
 
 const PLACEHOLDERS: RecipientFields = {
 	firstName: 'Xq7RecipientFirstNameXq7',
-	unsubscribeUrl: 'https://recipient.invalid/Xq7UnsubscribeXq7'
+	unsubscribeUrl: 'https://recipient.invalid/Xq7UnsubscribeXq7',
+	keepConsentUrl: 'https://recipient.invalid/Xq7KeepConsentXq7'
 };
 
 interface RenderedTemplate {
@@ -95,12 +96,14 @@ export function recipientFields(options: {
 	emailToken: string | null;
 	language: Language;
 }): RecipientFields {
+	const base = `${SITE_URL}${options.language === 'fr' ? '/fr' : ''}/email`;
 	return {
 		firstName:
 			options.firstName?.trim() || m.email_greeting_fallback({}, { locale: options.language }),
 		unsubscribeUrl: options.emailToken
-			? `${SITE_URL}${options.language === 'fr' ? '/fr' : ''}/email/unsubscribe/${options.emailToken}`
-			: `${SITE_URL}/email/unsubscribe`
+			? `${base}/unsubscribe/${options.emailToken}`
+			: `${SITE_URL}/email/unsubscribe`,
+		keepConsentUrl: options.emailToken ? `${base}/keep/${options.emailToken}` : `${SITE_URL}/`
 	};
 }
 
@@ -121,7 +124,8 @@ export function renderEmail(options: {
 	const fill = (value: string, escape: (text: string) => string) =>
 		value
 			.replaceAll(PLACEHOLDERS.firstName, escape(options.recipient.firstName))
-			.replaceAll(PLACEHOLDERS.unsubscribeUrl, escape(options.recipient.unsubscribeUrl));
+			.replaceAll(PLACEHOLDERS.unsubscribeUrl, escape(options.recipient.unsubscribeUrl))
+			.replaceAll(PLACEHOLDERS.keepConsentUrl, escape(options.recipient.keepConsentUrl));
 	const headers: Record<string, string> = {};
 	if (options.kind === 'broadcast' && options.oneClickUrl) {
 		headers['List-Unsubscribe'] = `<${options.oneClickUrl}>`;

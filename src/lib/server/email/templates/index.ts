@@ -2,7 +2,10 @@ import type { Component } from 'svelte';
 import { CHARITY_NAME } from '$app/env/public';
 import { m } from '#lib/paraglide/messages.js';
 import type { EmailKind, Language } from '../types.ts';
+import PrivacyConfirm from './PrivacyConfirm.svelte';
+import PrivacyNoData from './PrivacyNoData.svelte';
 import Sample from './Sample.svelte';
+import RePermission from './RePermission.svelte';
 import StaffSignIn from './StaffSignIn.svelte';
 import Update from './Update.svelte';
 
@@ -10,6 +13,8 @@ import Update from './Update.svelte';
 export interface RecipientFields {
 	firstName: string;
 	unsubscribeUrl: string;
+	/** Where a supporter whose implied consent is ending says "keep me informed". */
+	keepConsentUrl: string;
 }
 
 export interface TemplateProps<Data> {
@@ -39,9 +44,32 @@ export interface UpdateData {
 	>;
 }
 
+export interface RePermissionData {
+	/** When their implied consent ends (ISO date). */
+	expiresAt: string;
+}
+
 export interface StaffSignInData {
 	link: string;
 	minutes: number;
+}
+
+export interface PrivacyConfirmData {
+	kind: 'access' | 'erasure';
+	link: string;
+	hours: number;
+}
+
+export interface PrivacyNoDataData {
+	kind: 'access' | 'erasure';
+}
+
+/** A date as a reader in that language writes it ("March 3, 2027" / "3 mars 2027"). */
+export function formatEmailDate(iso: string, language: Language): string {
+	return new Intl.DateTimeFormat(language === 'fr' ? 'fr-CA' : 'en-CA', {
+		dateStyle: 'long',
+		timeZone: 'UTC'
+	}).format(new Date(iso));
 }
 
 function define<Data>(template: EmailTemplate<Data>): EmailTemplate<Data> {
@@ -62,6 +90,31 @@ export const templates = {
 			m.email_staff_sign_in_subject({ name: CHARITY_NAME }, { locale: language }),
 		preheader: (data, language) =>
 			m.email_staff_sign_in_expiry({ minutes: data.minutes }, { locale: language })
+	}),
+	'privacy-confirm': define<PrivacyConfirmData>({
+		component: PrivacyConfirm,
+		subject: (data, language) =>
+			data.kind === 'erasure'
+				? m.privacy_email_confirm_subject_erasure({}, { locale: language })
+				: m.privacy_email_confirm_subject_access({}, { locale: language }),
+		preheader: (data, language) =>
+			m.privacy_email_confirm_expiry({ hours: data.hours ?? 24 }, { locale: language })
+	}),
+	'privacy-no-data': define<PrivacyNoDataData>({
+		component: PrivacyNoData,
+		subject: (_data, language) =>
+			m.privacy_email_no_data_subject({ name: CHARITY_NAME }, { locale: language }),
+		preheader: (_data, language) => m.privacy_email_no_data_body({}, { locale: language })
+	}),
+	repermission: define<RePermissionData>({
+		component: RePermission,
+		subject: (_data, language) =>
+			m.email_repermission_subject({ name: CHARITY_NAME }, { locale: language }),
+		preheader: (data, language) =>
+			m.email_repermission_preheader(
+				{ date: formatEmailDate(data.expiresAt, language) },
+				{ locale: language }
+			)
 	}),
 	update: define<UpdateData>({
 		component: Update,
