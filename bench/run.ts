@@ -1,9 +1,10 @@
 // `npm run bench [-- suite]`: benchmarks that print figures (not timed tests).
-// Suites: pages (default), email, supporters.
+// Suites: pages (default), email, supporters, petitions.
 const suites: Record<string, () => Promise<void>> = {
 	pages: async () => (await import('./pages.ts')).run(),
 	email: async () => (await import('./email.ts')).run(),
-	supporters: async () => (await import('./supporters.ts')).run()
+	supporters: async () => (await import('./supporters.ts')).run(),
+	petitions: async () => (await import('./petitions.ts')).run()
 };
 
 const name = process.argv[2] ?? 'pages';

@@ -13,6 +13,8 @@ declare global {
 			log: Logger;
 			/** The signed-in staff member (admin routes only). */
 			staff: StaffMember | null;
+			/** Origins that may frame this response (a petition's embed); else none may. */
+			frameAncestors?: string[];
 		}
 	}
 }

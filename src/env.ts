@@ -108,6 +108,19 @@ export const variables = defineEnvVars({
 		description: 'Staff sign-in requests allowed from one IP address in 15 minutes.',
 		schema: positiveNumber('SIGN_IN_RATE_PER_IP', 30)
 	},
+	PETITION_RATE_PER_IP: {
+		description: 'Petition signatures (and attempts) allowed from one IP address in an hour.',
+		schema: positiveNumber('PETITION_RATE_PER_IP', 100)
+	},
+	PETITION_RATE_PER_EMAIL: {
+		description: 'Petition signatures (and attempts) allowed for one email address in an hour.',
+		schema: positiveNumber('PETITION_RATE_PER_EMAIL', 5)
+	},
+	PETITION_MIN_FILL_SECONDS: {
+		description:
+			'The least time between serving a petition form and its submission; quicker is taken for a bot.',
+		schema: positiveNumber('PETITION_MIN_FILL_SECONDS', 3)
+	},
 	CRON_SECRET: {
 		description:
 			'Secret for POST /api/cron/email (header `Authorization: Bearer <secret>`). Without it the endpoint is off.',

@@ -5,10 +5,11 @@ import { getTextDirection } from '#lib/paraglide/runtime.js';
 import { paraglideMiddleware } from '#lib/paraglide/server.js';
 import { m } from '#lib/paraglide/messages.js';
 import { logger } from '#lib/server/log/index.ts';
-import { securityHeaders } from '#lib/server/http/security-headers.ts';
+import { allowFraming, securityHeaders } from '#lib/server/http/security-headers.ts';
 import { assertDatabaseSettings } from '#lib/server/db.ts';
 import { isForbiddenCrossSiteForm } from '#lib/server/http/csrf.ts';
 import { isTooLarge } from '#lib/server/http/body-size.ts';
+import { isCacheable, servePage } from '#lib/server/http/page-cache.ts';
 import { assertEmailSettings } from '#lib/server/email/settings.ts';
 import { staffFromCookie } from '#lib/server/auth/sessions.ts';
 
@@ -38,8 +39,12 @@ const handleRequest: Handle = async ({ event, resolve }) => {
 	}
 
 	const started = performance.now();
-	const response = await resolve(event);
-	for (const [name, value] of Object.entries(securityHeaders(event.url))) {
+	const response = isCacheable(event.request, event.url)
+		? await servePage(event.url, () => resolve(event))
+		: await resolve(event);
+	// A petition's embed names the partner sites that may frame it (its load sets this).
+	const framed = allowFraming(response.headers, event.locals.frameAncestors ?? []);
+	for (const [name, value] of Object.entries(securityHeaders(event.url, { framed }))) {
 		if (!response.headers.has(name)) response.headers.set(name, value);
 	}
 	response.headers.set('x-request-id', requestId);

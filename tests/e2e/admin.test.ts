@@ -100,7 +100,19 @@ test.describe('staff sign-in', () => {
 });
 
 test.describe('roles', () => {
-	const routes = ['/admin', '/admin/supporters', '/admin/staff', '/admin/audit', '/fr/admin/staff'];
+	const routes = [
+		'/admin',
+		'/admin/supporters',
+		'/admin/supporters/expiring',
+		'/admin/segments',
+		'/admin/campaigns',
+		'/admin/petitions',
+		'/admin/impact',
+		'/admin/stories',
+		'/admin/staff',
+		'/admin/audit',
+		'/fr/admin/staff'
+	];
 
 	for (const role of ['owner', 'admin', 'campaigner', 'viewer'] as const) {
 		test(`a ${role} can open every admin page, and changes staff only if owner or admin`, async ({
@@ -114,6 +126,14 @@ test.describe('roles', () => {
 				expect(response!.status(), route).toBe(200);
 				await axe();
 			}
+			// Privacy requests hold supporters' addresses: admins and owners only.
+			const canSeePrivacy = role === 'owner' || role === 'admin';
+			await page.goto('/admin');
+			await expect(page.getByRole('link', { name: 'Privacy requests' })).toHaveCount(
+				canSeePrivacy ? 1 : 0
+			);
+			const privacy = await page.goto('/admin/privacy');
+			expect(privacy!.status()).toBe(canSeePrivacy ? 200 : 403);
 			// A handcrafted POST, from the site's own origin, with the session cookie.
 			const target = addStaff('viewer', 'target');
 			const before = await sql('select count(*)::int as n from staff where removed_at is null');
@@ -243,12 +263,12 @@ test.describe('supporters', () => {
 
 		await page.goto('/admin/supporters');
 		await page.getByLabel('Find by the start of a name or email').fill(`QUIXOTE${tag}`);
-		await page.getByRole('button', { name: 'Search' }).click();
+		await page.getByRole('button', { name: 'Apply' }).click();
 		await expect(page.getByRole('row')).toHaveCount(2);
 		await axe();
 
 		await page.getByLabel('Find by the start of a name or email').fill(`zoe.${tag}`);
-		await page.getByRole('button', { name: 'Search' }).click();
+		await page.getByRole('button', { name: 'Apply' }).click();
 		await expect(page.getByRole('row').nth(1)).toContainText(`Zoe.${tag}@Example.org`);
 
 		await page.getByRole('link', { name: `Zoë Quixote${tag}` }).click();
@@ -347,7 +367,9 @@ test.describe('supporters', () => {
 			.replace(/^\uFEFF/, '')
 			.trim()
 			.split('\n');
-		expect(lines[0]).toBe('email,first_name,last_name,language,province,created_at');
+		expect(lines[0]).toBe(
+			'email,first_name,last_name,language,postal_code,province,email_consent,email_consent_expires_at,tags,created_at,last_activity_at'
+		);
 		expect(lines).toHaveLength(3);
 		expect(csv).toContain(
 			`${tag}.one@example.org,"'=HYPERLINK(""http://evil.example"",""click"")",Évêque`

@@ -22,8 +22,12 @@ afterAll(async () => {
 beforeEach(async () => {
 	resend.reset();
 	await withSql((sql) =>
+		// Other test files share this stack and leave email queued (signatures'
+		// thank-yous, privacy links): each test here counts only its own.
 		sql.query(`update email_sender_state set paused_until = null, pause_reason = null, next_slot_at = now();
-		           update email_alerts set resolved_at = now() where resolved_at is null`)
+		           update email_alerts set resolved_at = now() where resolved_at is null;
+		           update email_outbox set status = 'suppressed', last_error = 'left by another test file'
+		            where status = 'pending'`)
 	);
 });
 

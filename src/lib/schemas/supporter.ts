@@ -18,7 +18,7 @@ export const PROVINCES = [
 ] as const;
 
 /** A Canadian postal code (A1A 1A1), written the way Canada Post prints it. */
-const postalCode = v.pipe(
+export const postalCode = v.pipe(
 	v.string(),
 	v.trim(),
 	v.toUpperCase(),

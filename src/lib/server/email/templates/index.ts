@@ -2,6 +2,7 @@ import type { Component } from 'svelte';
 import { CHARITY_NAME } from '$app/env/public';
 import { m } from '#lib/paraglide/messages.js';
 import type { EmailKind, Language } from '../types.ts';
+import PetitionThanks from './PetitionThanks.svelte';
 import PrivacyConfirm from './PrivacyConfirm.svelte';
 import PrivacyNoData from './PrivacyNoData.svelte';
 import Sample from './Sample.svelte';
@@ -60,6 +61,16 @@ export interface PrivacyConfirmData {
 	hours: number;
 }
 
+/** As petition_sign queues it. */
+export interface PetitionThanksData {
+	/** The petition's slug. */
+	petition: string;
+	/** The signer's referral code, for their share link. */
+	referral: string;
+	/** The petition's title in the signer's language. */
+	title: string;
+}
+
 export interface PrivacyNoDataData {
 	kind: 'access' | 'erasure';
 }
@@ -115,6 +126,12 @@ export const templates = {
 				{ date: formatEmailDate(data.expiresAt, language) },
 				{ locale: language }
 			)
+	}),
+	'petition-thanks': define<PetitionThanksData>({
+		component: PetitionThanks,
+		subject: (_data, language) => m.petition_email_subject({}, { locale: language }),
+		preheader: (data, language) =>
+			m.petition_email_thanks({ title: data.title }, { locale: language })
 	}),
 	update: define<UpdateData>({
 		component: Update,

@@ -1,0 +1,59 @@
+import { must, serviceDb } from '../db.ts';
+import type { Language } from '../email/types.ts';
+import type { PetitionUpdate } from '../petitions/index.ts';
+
+// Campaigns as the public pages read them: published and closed ones only, in the
+// reader's language (else English). Staff pages are in admin.ts.
+
+export interface CampaignSummary {
+	slug: string;
+	status: 'published' | 'closed';
+	title: string;
+	summary: string;
+	/** Its newest open petition, if any. */
+	petition: { slug: string; count: number; goal: number | null } | null;
+}
+
+/** Published campaigns first, then closed ones, newest first. */
+export async function list(language: Language): Promise<CampaignSummary[]> {
+	return must(
+		await serviceDb().rpc('campaign_list', { p_language: language })
+	) as CampaignSummary[];
+}
+
+export interface CampaignPetition {
+	slug: string;
+	status: 'published' | 'closed';
+	open: boolean;
+	title: string;
+	target: string;
+	count: number;
+	goal: number | null;
+}
+
+export interface CampaignPage {
+	slug: string;
+	status: 'published' | 'closed';
+	/** The donation goal, in cents of `currency`. */
+	goal_cents: number | null;
+	currency: string;
+	/**
+	 * What gifts designated to the campaign have raised, in cents: absent until the
+	 * donations issue records such gifts (the page then shows only the goal).
+	 */
+	raised_cents?: number | null;
+	language: Language;
+	title: string;
+	summary: string;
+	/** Plain text; paragraphs separated by blank lines. */
+	story: string;
+	petitions: CampaignPetition[];
+	updates: PetitionUpdate[];
+}
+
+/** A published or closed campaign; null for a draft or an unknown slug. */
+export async function page(slug: string, language: Language): Promise<CampaignPage | null> {
+	return must(
+		await serviceDb().rpc('campaign_page', { p_slug: slug, p_language: language })
+	) as CampaignPage | null;
+}

@@ -1,0 +1,2 @@
+// Links only: no JavaScript is shipped.
+export const csr = false;

@@ -1,0 +1,10 @@
+import { error } from '@sveltejs/kit';
+import { getLocale } from '#lib/paraglide/runtime.js';
+import { m } from '#lib/paraglide/messages.js';
+import * as campaigns from '#lib/server/campaigns/index.ts';
+
+export const load = async ({ params }) => {
+	const campaign = await campaigns.page(params.slug, getLocale() === 'fr' ? 'fr' : 'en');
+	if (!campaign) error(404, m.campaign_not_found());
+	return { campaign };
+};
