@@ -25,7 +25,17 @@ test.describe('search engines', () => {
 		expect(response.headers()['content-type']).toBe('application/xml; charset=utf-8');
 		const xml = await response.text();
 		const locs = [...xml.matchAll(/<loc>([^<]+)<\/loc>/g)].map((match) => match[1]);
-		for (const path of ['/', '/fr', '/impact', '/fr/impact', '/privacy', '/fr/privacy']) {
+		for (const path of [
+			'/',
+			'/fr',
+			'/impact',
+			'/fr/impact',
+			'/privacy',
+			'/fr/privacy',
+			// Published campaigns and petitions come from the database.
+			'/campaigns/protect-children-online',
+			'/fr/petitions/protect-children-online'
+		]) {
 			expect(locs).toContain(baseURL + path);
 		}
 		expect(xml).toContain(

@@ -1,10 +1,15 @@
 import { SITE_URL } from '$app/env/public';
 import { localizeHref } from '#lib/paraglide/runtime.js';
-import { sitemapXml } from './sitemap.ts';
+import { publicPaths } from '#lib/server/campaigns/index.ts';
+import { PUBLIC_PAGES, sitemapXml } from './sitemap.ts';
 
-export const GET = () =>
+// The fixed pages, then every published or closed campaign and petition.
+export const GET = async () =>
 	new Response(
-		sitemapXml(SITE_URL, (path, locale) => localizeHref(path, { locale })),
+		sitemapXml(SITE_URL, (path, locale) => localizeHref(path, { locale }), [
+			...PUBLIC_PAGES,
+			...(await publicPaths())
+		]),
 		{
 			headers: {
 				'content-type': 'application/xml; charset=utf-8',

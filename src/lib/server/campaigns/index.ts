@@ -57,3 +57,16 @@ export async function page(slug: string, language: Language): Promise<CampaignPa
 		await serviceDb().rpc('campaign_page', { p_slug: slug, p_language: language })
 	) as CampaignPage | null;
 }
+
+/** Paths of every campaign and petition on the site (published or closed), for the sitemap. */
+export async function publicPaths(): Promise<string[]> {
+	const db = serviceDb();
+	const [campaigns, petitions] = await Promise.all([
+		db.from('campaigns').select('slug').in('status', ['published', 'closed']).order('slug'),
+		db.from('petitions').select('slug').in('status', ['published', 'closed']).order('slug')
+	]);
+	return [
+		...(must(campaigns) as { slug: string }[]).map((row) => `/campaigns/${row.slug}`),
+		...(must(petitions) as { slug: string }[]).map((row) => `/petitions/${row.slug}`)
+	];
+}
