@@ -120,6 +120,8 @@ test.describe('roles', () => {
 			baseURL,
 			axe
 		}) => {
+			// Every admin page, each checked by axe (twice over with JavaScript off).
+			test.setTimeout(120_000);
 			await signIn(page, addStaff(role));
 			for (const route of routes) {
 				const response = await page.goto(route);
