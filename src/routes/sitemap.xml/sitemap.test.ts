@@ -16,6 +16,8 @@ describe('sitemap', () => {
 			'https://champions.example/fr',
 			'https://champions.example/impact',
 			'https://champions.example/fr/impact',
+			'https://champions.example/campaigns',
+			'https://champions.example/fr/campaigns',
 			'https://champions.example/privacy',
 			'https://champions.example/fr/privacy'
 		]);
