@@ -130,6 +130,29 @@ export const variables = defineEnvVars({
 		description: 'Set to 1 only by `npm run bench`: serves the bare page it measures as a floor.',
 		schema: (value) => value === '1'
 	},
+	STRIPE_SECRET_KEY: {
+		description:
+			'Stripe secret key (sk_live_… or sk_test_…; a restricted key works). Without it /donate uses the local test checkout.',
+		schema: maybe
+	},
+	STRIPE_WEBHOOK_SECRET: {
+		description:
+			'Signing secret (whsec_…) of the Stripe webhook pointing at <site>/api/webhooks/stripe. Required with the key.',
+		schema: maybe
+	},
+	STRIPE_API_URL: {
+		description:
+			'Tests and benchmarks only: where the stripe package sends its calls (a local double). Unset: api.stripe.com.',
+		schema: (value) => {
+			if (value && !URL.canParse(value)) throw new Error(`STRIPE_API_URL is not a URL: ${value}`);
+			return maybe(value);
+		}
+	},
+	STRIPE_PORTAL_CONFIGURATION: {
+		description:
+			'Optional id (bpc_…) of the customer portal configuration /giving opens; unset: the default one.',
+		schema: maybe
+	},
 	CHARITY_NAME: {
 		public: true,
 		description: 'The name people know the charity by.',

@@ -11,12 +11,14 @@ import { isForbiddenCrossSiteForm } from '#lib/server/http/csrf.ts';
 import { isTooLarge } from '#lib/server/http/body-size.ts';
 import { isCacheable, servePage } from '#lib/server/http/page-cache.ts';
 import { assertEmailSettings } from '#lib/server/email/settings.ts';
+import { assertStripeSettings } from '#lib/server/donations/stripe.ts';
 import { staffFromCookie } from '#lib/server/auth/sessions.ts';
 
 /** A missing setting stops the server before it takes its first request. */
 export const init: ServerInit = () => {
 	assertDatabaseSettings();
 	assertEmailSettings();
+	assertStripeSettings();
 };
 
 const handleRequest: Handle = async ({ event, resolve }) => {
