@@ -264,9 +264,10 @@ begin
 	if current_setting('champions.rewriting_history', true) = 'on' then
 		return new;
 	end if;
+	-- (eligible_cents is generated: a BEFORE trigger sees it as null in NEW.)
 	if old.status = 'void' or new.status <> 'void'
-		or (to_jsonb(new) - array['status', 'voided_at', 'void_reason'])
-			is distinct from (to_jsonb(old) - array['status', 'voided_at', 'void_reason']) then
+		or (to_jsonb(new) - array['status', 'voided_at', 'void_reason', 'eligible_cents'])
+			is distinct from (to_jsonb(old) - array['status', 'voided_at', 'void_reason', 'eligible_cents']) then
 		raise exception 'a receipt is never changed, only voided' using errcode = 'P0001';
 	end if;
 	return new;
