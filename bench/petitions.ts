@@ -1,11 +1,11 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import pg from 'pg';
 import { freePort } from '../scripts/local-stack/ports.ts';
-import { buildSite, ROOT } from './server.ts';
+import { percentile, ROOT, startSiteOnStack } from './server.ts';
 
 // `npm run bench -- petitions`, on the built site as `npm start` serves it:
 //  1. signatures per second through the real form action (HTTP POSTs as a browser
@@ -36,20 +36,6 @@ function rssMb(pid: number): number {
 	}
 }
 
-/** The processes `npm start` (scripts/start.ts) runs: the app (build/index.js) and PostgREST. */
-function childrenOf(starter: ChildProcess): { app: number; postgrest: number | undefined } {
-	const children = readFileSync(`/proc/${starter.pid}/task/${starter.pid}/children`, 'utf8')
-		.trim()
-		.split(/\s+/)
-		.map(Number)
-		.filter(Boolean);
-	const named = (name: string) =>
-		children.find((pid) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(name));
-	const app = named('build/index.js');
-	if (!app) throw new Error('the app process was not found');
-	return { app, postgrest: named('postgrest') };
-}
-
 /** CPU seconds a process has used so far (user + system). */
 function cpuSeconds(pid: number | undefined): number {
 	if (!pid) return 0;
@@ -59,66 +45,6 @@ function cpuSeconds(pid: number | undefined): number {
 	} catch {
 		return 0;
 	}
-}
-
-async function startSite(databaseUrl: string | undefined) {
-	buildSite();
-	const port = await freePort();
-	const dbPort = await freePort();
-	const child = spawn(process.execPath, ['scripts/start.ts'], {
-		cwd: ROOT,
-		stdio: ['ignore', 'ignore', 'inherit'],
-		env: {
-			...process.env,
-			PORT: String(port),
-			HOST: '127.0.0.1',
-			LOCAL_DB: 'memory',
-			...(databaseUrl ? { DATABASE_URL: databaseUrl } : { LOCAL_DB_PORT: String(dbPort) }),
-			LOCAL_SUPABASE_PORT: '0',
-			LOCAL_POSTGREST_PORT: '0',
-			LOCAL_POSTGREST_ADMIN_PORT: '0',
-			LOG_LEVEL: 'warn',
-			// Every signature comes from this one machine: no limit may stop the bench.
-			PETITION_RATE_PER_IP: '1000000000',
-			PETITION_RATE_PER_EMAIL: '1000000000'
-		}
-	});
-	const url = `http://127.0.0.1:${port}`;
-	const stop = () =>
-		new Promise<void>((resolve) => {
-			if (child.exitCode !== null) return resolve();
-			child.once('exit', () => resolve());
-			child.kill('SIGTERM');
-		});
-	try {
-		const deadline = Date.now() + 90_000;
-		while (
-			!(await fetch(`${url}/api/health`)
-				.then((res) => res.ok)
-				.catch(() => false))
-		) {
-			if (child.exitCode !== null) throw new Error('the site stopped while starting');
-			if (Date.now() > deadline) throw new Error('the site did not start in 90 s');
-			await new Promise((resolve) => setTimeout(resolve, 200));
-		}
-		return {
-			url,
-			dbUrl: databaseUrl ?? `postgres://postgres@127.0.0.1:${dbPort}/postgres`,
-			...(() => {
-				const { app, postgrest } = childrenOf(child);
-				return { pid: app, processes: { app, postgrest, stack: child.pid! } };
-			})(),
-			stop
-		};
-	} catch (error) {
-		await stop();
-		throw error;
-	}
-}
-
-function percentile(sorted: number[], p: number): number {
-	if (sorted.length === 0) return 0;
-	return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
 /** A form as the petition page serves it: its signed served-at token, waited for. */
@@ -406,7 +332,11 @@ async function viewersTest(first: { pid: number }) {
 
 export async function run() {
 	const databaseUrl = process.env.BENCH_DATABASE_URL || undefined;
-	const site = await startSite(databaseUrl);
+	const site = await startSiteOnStack(databaseUrl, {
+		// Every signature comes from this one machine: no limit may stop the bench.
+		PETITION_RATE_PER_IP: '1000000000',
+		PETITION_RATE_PER_EMAIL: '1000000000'
+	});
 	const sql = new pg.Client({ connectionString: site.dbUrl });
 	await sql.connect();
 	try {

@@ -140,6 +140,17 @@ export async function startStripeDouble(): Promise<StripeDouble> {
 				})
 			];
 		}
+		if (method === 'DELETE' && path.startsWith('/v1/subscriptions/')) {
+			return [
+				200,
+				fixture('subscription', {
+					id: path.slice('/v1/subscriptions/'.length),
+					status: 'canceled',
+					canceled_at: Math.floor(Date.now() / 1000),
+					livemode: false
+				})
+			];
+		}
 		if (method === 'POST' && path === '/v1/billing_portal/sessions') {
 			return [
 				200,

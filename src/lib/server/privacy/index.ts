@@ -2,6 +2,7 @@ import { m } from '#lib/paraglide/messages.js';
 import { localizeHref } from '#lib/paraglide/runtime.js';
 import { hashToken, newToken } from '../auth/tokens.ts';
 import { must, serviceDb } from '../db.ts';
+import { cancelMonthlyGiftsOf } from '../donations/subscriptions.ts';
 import type { Language } from '../email/types.ts';
 
 // Supporters' privacy requests (PIPEDA, Quebec Law 25): a copy of their data, or its
@@ -118,6 +119,16 @@ export async function confirm(
  */
 export async function erase(token: string): Promise<{ ok: true } | { ok: false; reason: Refusal }> {
 	if (!isToken(token)) return { ok: false, reason: 'unknown' };
+	// A monthly gift still running is cancelled first: no one is charged after being forgotten.
+	const { data: confirmed } = await serviceDb()
+		.from('privacy_requests')
+		.select('supporter_id')
+		.eq('token_hash', hashToken(token))
+		.eq('kind', 'erasure')
+		.eq('status', 'confirmed')
+		.gt('expires_at', new Date().toISOString())
+		.maybeSingle();
+	if (confirmed?.supporter_id) await cancelMonthlyGiftsOf(confirmed.supporter_id);
 	const result = must(
 		await serviceDb().rpc('privacy_erase', {
 			p_token_hash: hashToken(token),
