@@ -93,10 +93,10 @@ export async function run() {
 			await sql.query<{ id: string; frequency: string; amount_cents: number }>(
 				`insert into donation_checkouts (test, frequency, amount_cents, currency, wants_receipt, email,
 					first_name, last_name, address_line1, city, province, postal_code, country, language)
-				select true, case when n <= $1 then 'one_time' else 'monthly' end, 1000 + (n % 97) * 250, 'cad', true,
+				select true, case when n <= $1::int then 'one_time' else 'monthly' end, 1000 + (n % 97) * 250, 'cad', true,
 					'bench.donor.' || n || '@example.org', 'Bench', 'Donor', n || ' Main St', 'Guelph', 'ON', 'N1H 1A1',
 					'Canada', 'en'
-				from generate_series(1, $1 + $2) n
+				from generate_series(1, $1::int + $2::int) n
 				returning id, frequency, amount_cents::int`,
 				[ONE_TIME, MONTHLY]
 			)

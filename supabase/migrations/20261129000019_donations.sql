@@ -700,6 +700,10 @@ begin
 	when v_type = 'checkout.session.expired' then
 		update public.donation_checkouts set status = 'expired' where id = v_checkout.id and status = 'open';
 
+	when v_type in ('invoice.paid', 'invoice.payment_failed') and coalesce((v_object ->> 'amount_cents')::bigint, 0) <= 0 then
+		-- An invoice for nothing (a trial, a credit) is not a gift.
+		v_outcome := 'nothing paid';
+
 	when v_type in ('invoice.paid', 'invoice.payment_failed') then
 		v_recurring := public.donation_recurring_record(v_checkout, v_object);
 		v_gift := public.donation_gift_record(v_checkout, jsonb_build_object(

@@ -16,6 +16,8 @@ export interface DoubleEmail {
 	html: string;
 	text: string;
 	headers: Record<string, string>;
+	/** As sent: the content base64, as Resend's API takes it (the single-email call only). */
+	attachments: { filename: string; content: string; contentType: string | null }[];
 }
 
 export interface Misbehaviour {
@@ -31,6 +33,8 @@ export interface Misbehaviour {
 	quotaAfterCalls: number;
 	/** Calls per second before a 429 rate_limit_exceeded, as Resend enforces it. */
 	ratePerSecond: number;
+	/** A call with an email to one of these addresses is refused (422), as Resend refuses a bad one. */
+	refuseTo: string[];
 }
 
 const NORMAL: Misbehaviour = {
@@ -39,7 +43,8 @@ const NORMAL: Misbehaviour = {
 	retryAfterSeconds: 0,
 	delayMs: 0,
 	quotaAfterCalls: Infinity,
-	ratePerSecond: Infinity
+	ratePerSecond: Infinity,
+	refuseTo: []
 };
 
 export interface ResendDouble {
@@ -230,12 +235,25 @@ export async function startResendDouble(options: { seed?: number } = {}): Promis
 			});
 		}
 		for (const email of payload) {
+			// Resend's batch endpoint does not take attachments.
+			if (
+				path === '/emails/batch' &&
+				Array.isArray(email.attachments) &&
+				email.attachments.length
+			) {
+				return send(res, 422, {
+					statusCode: 422,
+					name: 'validation_error',
+					message: 'Attachments are not supported in batch emails'
+				});
+			}
 			const to = Array.isArray(email.to) ? email.to : [email.to];
 			if (
 				!email.from ||
 				!email.subject ||
 				to.length === 0 ||
-				to.some((address) => typeof address !== 'string' || !address.includes('@'))
+				to.some((address) => typeof address !== 'string' || !address.includes('@')) ||
+				to.some((address) => behaviour.refuseTo.includes(String(address).toLowerCase()))
 			) {
 				return send(res, 422, {
 					statusCode: 422,
@@ -260,7 +278,14 @@ export async function startResendDouble(options: { seed?: number } = {}): Promis
 					subject: String(email.subject),
 					html: String(email.html ?? ''),
 					text: String(email.text ?? ''),
-					headers: (email.headers as Record<string, string>) ?? {}
+					headers: (email.headers as Record<string, string>) ?? {},
+					attachments: (
+						(email.attachments as Array<Record<string, unknown>> | undefined) ?? []
+					).map((attachment) => ({
+						filename: String(attachment.filename ?? ''),
+						content: String(attachment.content ?? ''),
+						contentType: (attachment.content_type as string | undefined) ?? null
+					}))
 				});
 			}
 			return { id };

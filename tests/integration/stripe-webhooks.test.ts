@@ -426,6 +426,21 @@ describe('a monthly gift', () => {
 });
 
 describe('events that are not ours', () => {
+	it('records no gift for an invoice of nothing (a trial or a credit)', async () => {
+		const checkoutId = await insertCheckout({ frequency: 'monthly', amountCents: 2500 });
+		const result = await send(
+			'invoice.paid',
+			invoice({
+				checkoutId,
+				subscription: stripeId('sub'),
+				amountCents: 0,
+				paymentIntent: stripeId('pi')
+			})
+		);
+		expect(result.body.outcome).toBe('nothing paid');
+		expect(await giftsOf(checkoutId)).toEqual([]);
+	});
+
 	it('ignores a session made elsewhere (no checkout of ours) without failing', async () => {
 		const session = completedSession({
 			checkoutId: 'not-a-uuid',

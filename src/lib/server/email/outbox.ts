@@ -49,7 +49,7 @@ export async function claimBatch(
 export async function markSent(
 	batchId: string,
 	worker: string,
-	messageIds: string[]
+	messageIds: (string | null)[]
 ): Promise<number> {
 	return must(
 		await serviceDb().rpc('email_batch_sent', {
@@ -58,6 +58,30 @@ export async function markSent(
 			p_message_ids: messageIds
 		})
 	) as number;
+}
+
+/**
+ * Rows of a sent batch that Resend refused for good (a batch sent one email at a
+ * time, because of attachments, can be partly refused). Returns rows marked failed.
+ */
+export async function markRowsFailed(
+	batchId: string,
+	rows: { id: number; reason: string }[]
+): Promise<number> {
+	let count = 0;
+	for (const row of rows) {
+		const updated = must(
+			await serviceDb()
+				.from('email_outbox')
+				.update({ status: 'failed', last_error: row.reason.slice(0, 1000) })
+				.eq('batch_id', batchId)
+				.eq('id', row.id)
+				.eq('status', 'sent')
+				.select('id')
+		) as { id: number }[];
+		count += updated.length;
+	}
+	return count;
 }
 
 export async function scheduleRetry(

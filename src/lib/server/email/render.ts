@@ -3,8 +3,14 @@ import juice from 'juice';
 import { render } from 'svelte/server';
 import { SITE_URL } from '$app/env/public';
 import { m } from '#lib/paraglide/messages.js';
+import { EmailDataMissing, type AttachmentSource } from './prepare.ts';
 import EmailDocument from './templates/EmailDocument.svelte';
-import { isTemplateName, templates, type RecipientFields } from './templates/index.ts';
+import {
+	isTemplateName,
+	templates,
+	type EmailTemplate,
+	type RecipientFields
+} from './templates/index.ts';
 import { emailSettings } from './settings.ts';
 import type { EmailKind, Language, RenderedEmail } from './types.ts';
 
@@ -183,4 +189,44 @@ export function renderOutboxEmail(row: {
 		}),
 		oneClickUrl: row.email_token ? `${SITE_URL}/email/unsubscribe/${row.email_token}` : undefined
 	});
+}
+
+/** A prepare step failed for a reason that may pass (the database did not answer): try later. */
+export class EmailPrepareFailed extends Error {
+	constructor(template: string, cause: unknown) {
+		super(`preparing "${template}" failed: ${(cause as Error)?.message ?? cause}`, { cause });
+		this.name = 'EmailPrepareFailed';
+	}
+}
+
+/** An outbox row rendered, with the files to attach (made only when asked for). */
+export interface ComposedEmail {
+	email: RenderedEmail;
+	attachments: AttachmentSource[];
+}
+
+/**
+ * An outbox row as it is sent or shown: its template's prepare step first (for a
+ * template queued with ids only), then rendered as `renderOutboxEmail` does.
+ * Throws UnknownTemplateError or EmailDataMissing when it can never be sent, and
+ * EmailPrepareFailed when preparing it failed for a reason that may pass.
+ */
+export async function composeOutboxEmail(
+	row: Parameters<typeof renderOutboxEmail>[0]
+): Promise<ComposedEmail> {
+	if (!isTemplateName(row.template)) throw new UnknownTemplateError(row.template);
+	const definition = templates[row.template] as EmailTemplate<unknown, unknown>;
+	let data = row.data;
+	let attachments: AttachmentSource[] = [];
+	if (definition.prepare) {
+		try {
+			const prepared = await definition.prepare(row.data, row.language);
+			data = prepared.data;
+			attachments = prepared.attachments ?? [];
+		} catch (error) {
+			if (error instanceof EmailDataMissing) throw error;
+			throw new EmailPrepareFailed(row.template, error);
+		}
+	}
+	return { email: renderOutboxEmail({ ...row, data }), attachments };
 }

@@ -36,6 +36,13 @@ export interface ClaimedBatch {
 	rows: ClaimedRow[];
 }
 
+/** A file sent with an email (a receipt's PDF). */
+export interface EmailAttachment {
+	filename: string;
+	content: Uint8Array;
+	contentType: string;
+}
+
 /** An email ready for the provider. */
 export interface RenderedEmail {
 	from: string;
@@ -45,4 +52,6 @@ export interface RenderedEmail {
 	html: string;
 	text: string;
 	headers?: Record<string, string>;
+	/** Resend's batch call takes none: an email with attachments is sent on its own. */
+	attachments?: EmailAttachment[];
 }

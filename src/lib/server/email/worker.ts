@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import * as outbox from './outbox.ts';
 import { resendProvider, type EmailProvider, type SendOutcome } from './provider.ts';
-import { renderOutboxEmail } from './render.ts';
+import { composeOutboxEmail, EmailPrepareFailed } from './render.ts';
 import { emailSettings } from './settings.ts';
 import type { ClaimedBatch, RenderedEmail } from './types.ts';
 
@@ -92,13 +92,20 @@ export async function drainOutbox(options: {
 
 		// Render first, so the call leaves as soon as its slot comes: the gap between
 		// slot and arrival at Resend stays small and even, and the rate holds there too.
-		const emails = render(batch, log);
-		const wait = await outbox.takeSendSlot(pace.perSecond);
-		if (wait > 0) await sleep(wait, options.signal);
+		const emails = await render(batch, log);
+		const takeSlot = async () => {
+			const wait = await outbox.takeSendSlot(pace.perSecond);
+			if (wait > 0) await sleep(wait, options.signal);
+		};
+		await takeSlot();
 
+		// A batch with attachments goes out in several calls (provider.ts): each takes a slot.
 		const outcome: SendOutcome = emails.ok
-			? await provider.sendBatch(emails.value, batch.idempotency_key)
-			: { kind: 'rejected', reason: emails.reason };
+			? await provider.sendBatch(emails.value, batch.idempotency_key, {
+					pace: takeSlot,
+					firstAttempt: batch.attempt === 1
+				})
+			: emails.outcome;
 		await record(batch, outcome, worker, stats, log, pace);
 		if (outcome.kind === 'quota') {
 			stats.stopped = 'paused';
@@ -108,19 +115,41 @@ export async function drainOutbox(options: {
 	return stats;
 }
 
-function render(
+/** Each row prepared (templates queued with ids read what they show), rendered, with its files. */
+async function render(
 	batch: ClaimedBatch,
 	log: Logger
-): { ok: true; value: RenderedEmail[] } | { ok: false; reason: string } {
+): Promise<{ ok: true; value: RenderedEmail[] } | { ok: false; outcome: SendOutcome }> {
 	try {
-		return {
-			ok: true,
-			value: batch.rows.map(renderOutboxEmail)
-		};
+		const value = await Promise.all(
+			batch.rows.map(async (row) => {
+				const { email, attachments } = await composeOutboxEmail(row);
+				if (attachments.length === 0) return email;
+				return {
+					...email,
+					attachments: await Promise.all(
+						attachments.map(async (attachment) => ({
+							filename: attachment.filename,
+							contentType: attachment.contentType,
+							content: await attachment.content()
+						}))
+					)
+				};
+			})
+		);
+		return { ok: true, value };
 	} catch (error) {
+		if (error instanceof EmailPrepareFailed) {
+			// The database did not answer, say: the same batch, later.
+			log.warn({ err: error, batch: batch.id }, 'email: batch could not be prepared');
+			return { ok: false, outcome: { kind: 'retry', reason: error.message } };
+		}
 		// A template that cannot render will not render next time either.
 		log.error({ err: error, batch: batch.id }, 'email: batch could not be rendered');
-		return { ok: false, reason: `render failed: ${(error as Error).message}` };
+		return {
+			ok: false,
+			outcome: { kind: 'rejected', reason: `render failed: ${(error as Error).message}` }
+		};
 	}
 }
 
@@ -144,6 +173,19 @@ async function record(
 	switch (outcome.kind) {
 		case 'sent': {
 			stats.sent += await outbox.markSent(batch.id, worker, outcome.messageIds);
+			if (outcome.refused?.length) {
+				// Sent one by one, Resend refused some and took the others: those failed.
+				const failed = await outbox.markRowsFailed(
+					batch.id,
+					outcome.refused.map(({ index, reason }) => ({ id: batch.rows[index].id, reason }))
+				);
+				stats.sent -= failed;
+				stats.failed += failed;
+				log.error(
+					{ batch: batch.id, refused: outcome.refused.length, reason: outcome.refused[0].reason },
+					'email: Resend refused some emails of a batch'
+				);
+			}
 			log.info({ batch: batch.id, size, attempt: batch.attempt }, 'email: batch sent');
 			return;
 		}

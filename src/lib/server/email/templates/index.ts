@@ -1,7 +1,26 @@
 import type { Component } from 'svelte';
 import { CHARITY_NAME } from '$app/env/public';
 import { m } from '#lib/paraglide/messages.js';
+import { formatMoney } from '#lib/donations/money.ts';
+import type { PreparedEmail } from '../prepare.ts';
 import type { EmailKind, Language } from '../types.ts';
+import DonationReceipt from './DonationReceipt.svelte';
+import DonationRenewalFailed from './DonationRenewalFailed.svelte';
+import DonationThanks from './DonationThanks.svelte';
+import DonationTribute from './DonationTribute.svelte';
+import {
+	prepareReceipt,
+	prepareThanks,
+	prepareTribute,
+	type DonationReceiptData,
+	type DonationReceiptQueued,
+	type DonationRenewalFailedData,
+	type DonationThanksData,
+	type DonationThanksQueued,
+	type DonationTributeData,
+	type DonationTributeQueued
+} from './donations.ts';
+import GivingLink, { type GivingLinkData } from './GivingLink.svelte';
 import PetitionThanks from './PetitionThanks.svelte';
 import PrivacyConfirm from './PrivacyConfirm.svelte';
 import PrivacyNoData from './PrivacyNoData.svelte';
@@ -25,10 +44,16 @@ export interface TemplateProps<Data> {
 	recipient: RecipientFields;
 }
 
-export interface EmailTemplate<Data = Record<string, unknown>> {
+/**
+ * An email: its component, subject and preheader render from `Data` alone, at once.
+ * A template queued with ids only (`Queued`) has a `prepare` step that reads what it
+ * shows, and makes its attachments, before it is rendered (see ../prepare.ts).
+ */
+export interface EmailTemplate<Data = Record<string, unknown>, Queued = Data> {
 	component: Component<TemplateProps<Data>>;
 	subject(data: Data, language: Language): string;
 	preheader(data: Data, language: Language): string;
+	prepare?(queued: Queued, language: Language): Promise<PreparedEmail<Data>>;
 }
 
 export interface UpdateData {
@@ -83,9 +108,19 @@ export function formatEmailDate(iso: string, language: Language): string {
 	}).format(new Date(iso));
 }
 
-function define<Data>(template: EmailTemplate<Data>): EmailTemplate<Data> {
+/** Any template, whatever its data: what the registry below is checked against. */
+type AnyTemplate = Omit<EmailTemplate<never, never>, 'prepare'> & {
+	prepare?(queued: never, language: Language): Promise<PreparedEmail<unknown>>;
+};
+
+function define<Data, Queued = Data>(
+	template: EmailTemplate<Data, Queued>
+): EmailTemplate<Data, Queued> {
 	return template;
 }
+
+const money = (cents: number, currency: string, language: Language) =>
+	formatMoney(Number(cents), currency, language);
 
 /** Every email the site sends, by the name stored in the outbox's `template` column. */
 export const templates = {
@@ -133,6 +168,67 @@ export const templates = {
 		preheader: (data, language) =>
 			m.petition_email_thanks({ title: data.title }, { locale: language })
 	}),
+	'giving-link': define<GivingLinkData>({
+		component: GivingLink,
+		subject: (_data, language) =>
+			m.giving_email_subject({ name: CHARITY_NAME }, { locale: language }),
+		preheader: (data, language) =>
+			data.link
+				? m.giving_email_expiry({ minutes: data.minutes }, { locale: language })
+				: m.giving_email_no_gifts({}, { locale: language })
+	}),
+	'donation-thanks': define<DonationThanksData, DonationThanksQueued>({
+		component: DonationThanks,
+		prepare: prepareThanks,
+		subject: (data, language) =>
+			data.frequency === 'monthly'
+				? m.email_donation_thanks_subject_monthly({}, { locale: language })
+				: m.email_donation_thanks_subject({}, { locale: language }),
+		preheader: (data, language) =>
+			m.email_donation_thanks_preheader(
+				{ amount: money(data.amountCents, data.currency, language) },
+				{ locale: language }
+			)
+	}),
+	'donation-receipt': define<DonationReceiptData, DonationReceiptQueued>({
+		component: DonationReceipt,
+		prepare: prepareReceipt,
+		subject: (data, language) =>
+			data.replaces
+				? m.email_donation_receipt_subject_replaces({ serial: data.serial }, { locale: language })
+				: data.kind === 'annual'
+					? m.email_donation_receipt_subject_annual(
+							{ year: String(data.taxYear) },
+							{ locale: language }
+						)
+					: m.email_donation_receipt_subject({ serial: data.serial }, { locale: language }),
+		preheader: (data, language) =>
+			m.email_donation_receipt_preheader(
+				{ amount: money(data.amountCents, data.currency, language), serial: data.serial },
+				{ locale: language }
+			)
+	}),
+	'donation-tribute': define<DonationTributeData, DonationTributeQueued>({
+		component: DonationTribute,
+		prepare: prepareTribute,
+		subject: (data, language) => {
+			const name = data.name ?? m.email_donation_tribute_name_fallback({}, { locale: language });
+			return data.kind === 'memory'
+				? m.email_donation_tribute_subject_memory({ name }, { locale: language })
+				: m.email_donation_tribute_subject_honour({ name }, { locale: language });
+		},
+		preheader: (_data, language) =>
+			m.email_donation_tribute_preheader({ charity: CHARITY_NAME }, { locale: language })
+	}),
+	'donation-renewal-failed': define<DonationRenewalFailedData>({
+		component: DonationRenewalFailed,
+		subject: (_data, language) => m.email_donation_renewal_failed_subject({}, { locale: language }),
+		preheader: (data, language) =>
+			m.email_donation_renewal_failed_preheader(
+				{ amount: money(data.amount_cents, data.currency, language) },
+				{ locale: language }
+			)
+	}),
 	update: define<UpdateData>({
 		component: Update,
 		subject: (data, language) =>
@@ -140,7 +236,7 @@ export const templates = {
 			m.email_update_fallback_subject({ name: CHARITY_NAME }, { locale: language }),
 		preheader: (data, language) => (data.content[language] ?? data.content.en)?.preheader ?? ''
 	})
-} satisfies Record<string, EmailTemplate<never>>;
+} satisfies Record<string, AnyTemplate>;
 
 export type TemplateName = keyof typeof templates;
 

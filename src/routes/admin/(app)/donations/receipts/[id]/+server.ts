@@ -1,0 +1,17 @@
+import { error } from '@sveltejs/kit';
+import { requireStaff } from '#lib/server/auth/roles.ts';
+import { receiptPdf } from '#lib/server/donations/receipt-pdf.ts';
+
+/** A receipt's PDF, as issued (void ones too, marked VOID), for any staff member. */
+export const GET = async ({ locals, params }) => {
+	requireStaff(locals, 'viewer');
+	const file = await receiptPdf(params.id);
+	if (!file) error(404, 'Not found');
+	return new Response(new Uint8Array(file.bytes), {
+		headers: {
+			'content-type': 'application/pdf',
+			'content-disposition': `attachment; filename="${file.filename}"`,
+			'cache-control': 'private, no-store'
+		}
+	});
+};
