@@ -68,20 +68,12 @@ export async function markRowsFailed(
 	batchId: string,
 	rows: { id: number; reason: string }[]
 ): Promise<number> {
-	let count = 0;
-	for (const row of rows) {
-		const updated = must(
-			await serviceDb()
-				.from('email_outbox')
-				.update({ status: 'failed', last_error: row.reason.slice(0, 1000) })
-				.eq('batch_id', batchId)
-				.eq('id', row.id)
-				.eq('status', 'sent')
-				.select('id')
-		) as { id: number }[];
-		count += updated.length;
-	}
-	return count;
+	return must(
+		await serviceDb().rpc('email_batch_rows_failed', {
+			p_batch: batchId,
+			p_rows: rows.map((row) => ({ id: row.id, reason: row.reason }))
+		})
+	) as number;
 }
 
 export async function scheduleRetry(

@@ -76,6 +76,7 @@ function renderTemplate(template: string, kind: EmailKind, language: Language, d
 			language,
 			kind,
 			preheader: definition.preheader(typedData, language),
+			footerWhy: 'footerWhy' in definition ? definition.footerWhy?.(language) : undefined,
 			recipient: PLACEHOLDERS
 		}
 	});

@@ -139,6 +139,12 @@ describe('the tribute notice', () => {
 		expect(email.text).not.toContain('friend');
 	});
 
+	it('tells the person honoured why they got it, not that they did something on our site', () => {
+		const email = render('donation-tribute', tribute, 'en');
+		expect(email.text).toContain('because the donor gave us your address for it');
+		expect(email.text).not.toContain('something you did on our site');
+	});
+
 	it('does not name an anonymous donor, in French too', () => {
 		const email = render(
 			'donation-tribute',

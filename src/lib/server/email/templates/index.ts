@@ -53,6 +53,8 @@ export interface EmailTemplate<Data = Record<string, unknown>, Queued = Data> {
 	component: Component<TemplateProps<Data>>;
 	subject(data: Data, language: Language): string;
 	preheader(data: Data, language: Language): string;
+	/** Why the reader gets this email, for the footer, when the usual words are not true. */
+	footerWhy?(language: Language): string;
 	prepare?(queued: Queued, language: Language): Promise<PreparedEmail<Data>>;
 }
 
@@ -218,7 +220,9 @@ export const templates = {
 				: m.email_donation_tribute_subject_honour({ name }, { locale: language });
 		},
 		preheader: (_data, language) =>
-			m.email_donation_tribute_preheader({ charity: CHARITY_NAME }, { locale: language })
+			m.email_donation_tribute_preheader({ charity: CHARITY_NAME }, { locale: language }),
+		// The person honoured did nothing on our site: the footer says why they got it.
+		footerWhy: (language) => m.email_donation_tribute_why({}, { locale: language })
 	}),
 	'donation-renewal-failed': define<DonationRenewalFailedData>({
 		component: DonationRenewalFailed,
