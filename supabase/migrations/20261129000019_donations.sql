@@ -421,6 +421,11 @@ begin
 	update public.receipts set status = 'void', voided_at = now(), void_reason = 'reissued'
 	where id = p_receipt;
 	v_new := public.receipt_issue(v_gifts, v_receipt.kind, p_receipt);
+	-- Nothing to print it from (the donor was erased) or nothing left to receipt:
+	-- the receipt stands as it was.
+	if v_new is null then
+		raise exception 'cannot_reissue' using errcode = 'P0001';
+	end if;
 	perform public.audit(p_actor, 'receipt.reissue', p_receipt::text,
 		jsonb_build_object('serial', v_receipt.serial, 'replacement', v_new), p_ip);
 	return v_new;

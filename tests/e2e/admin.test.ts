@@ -105,6 +105,9 @@ test.describe('roles', () => {
 		'/admin/supporters',
 		'/admin/supporters/expiring',
 		'/admin/segments',
+		'/admin/donations',
+		'/admin/donations/monthly',
+		'/admin/donations/receipts',
 		'/admin/campaigns',
 		'/admin/petitions',
 		'/admin/impact',
@@ -121,7 +124,7 @@ test.describe('roles', () => {
 			axe
 		}) => {
 			// Every admin page, each checked by axe (twice over with JavaScript off).
-			test.setTimeout(120_000);
+			test.setTimeout(180_000);
 			await signIn(page, addStaff(role));
 			for (const route of routes) {
 				const response = await page.goto(route);
@@ -136,6 +139,10 @@ test.describe('roles', () => {
 			);
 			const privacy = await page.goto('/admin/privacy');
 			expect(privacy!.status()).toBe(canSeePrivacy ? 200 : 403);
+			// Donation settings (what receipts print): admins and owners too.
+			const donationSettings = await page.goto('/admin/donations/settings');
+			expect(donationSettings!.status()).toBe(canSeePrivacy ? 200 : 403);
+			if (canSeePrivacy) await axe();
 			// A handcrafted POST, from the site's own origin, with the session cookie.
 			const target = addStaff('viewer', 'target');
 			const before = await sql('select count(*)::int as n from staff where removed_at is null');
