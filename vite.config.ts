@@ -32,7 +32,8 @@ export default defineConfig({
 					'img-src': ['self', 'data:'],
 					'font-src': ['self'],
 					'connect-src': ['self'],
-					'form-action': ['self', 'https://checkout.stripe.com'],
+					// Stripe Checkout and the customer portal: the browser checks the redirect after a post too.
+					'form-action': ['self', 'https://checkout.stripe.com', 'https://billing.stripe.com'],
 					'frame-ancestors': ['none'],
 					'base-uri': ['self'],
 					'object-src': ['none']

@@ -57,6 +57,11 @@ export interface StripeDouble {
 	sessions: Map<string, Record<string, unknown>>;
 	/** The payment intent that paid an invoice (what GET /v1/invoice_payments lists). */
 	payInvoice(invoiceId: string, paymentIntent: string): void;
+	/** A subscription Stripe holds, made by a checkout of ours (what GET and POST /v1/subscriptions/:id use). */
+	addSubscription(
+		id: string,
+		options: { checkoutId: string; amountCents: number; currency: string }
+	): void;
 	/** A charge Stripe holds for a payment intent (what refunds and GET /v1/charges use). */
 	addCharge(paymentIntent: string, amount: number, currency: string): string;
 	/** A Stripe event with this object, signed as Stripe signs it (now, or at `timestamp`). */
@@ -73,6 +78,7 @@ export async function startStripeDouble(): Promise<StripeDouble> {
 	const sessions = new Map<string, Record<string, unknown>>();
 	const invoicePayments = new Map<string, string>();
 	const charges = new Map<string, Record<string, unknown>>();
+	const subscriptions = new Map<string, Record<string, unknown>>();
 	const idempotent = new Map<string, { params: string; status: number; body: unknown }>();
 	const webhookSecret = 'whsec_double_' + randomBytes(16).toString('hex');
 
@@ -139,6 +145,23 @@ export async function startStripeDouble(): Promise<StripeDouble> {
 					status: 'succeeded'
 				})
 			];
+		}
+		if ((method === 'GET' || method === 'POST') && path.startsWith('/v1/subscriptions/')) {
+			const subscription = subscriptions.get(path.slice('/v1/subscriptions/'.length));
+			if (!subscription) return notFound('subscription');
+			const items = subscription.items as { data: { price: Record<string, unknown> }[] };
+			const change = (
+				body.items as Record<string, { price_data?: Record<string, string> }> | undefined
+			)?.['0'];
+			if (method === 'POST' && change?.price_data) {
+				items.data[0].price = {
+					...items.data[0].price,
+					id: id('price'),
+					unit_amount: Number(change.price_data.unit_amount),
+					currency: change.price_data.currency
+				};
+			}
+			return [200, subscription];
 		}
 		if (method === 'DELETE' && path.startsWith('/v1/subscriptions/')) {
 			return [
@@ -235,6 +258,38 @@ export async function startStripeDouble(): Promise<StripeDouble> {
 		sessions,
 		payInvoice(invoiceId, paymentIntent) {
 			invoicePayments.set(invoiceId, paymentIntent);
+		},
+		addSubscription(subscriptionId, options) {
+			const base = fixture<{ items: { data: Record<string, unknown>[] } }>('subscription');
+			const item = base.items.data[0] as { price: Record<string, unknown> };
+			subscriptions.set(
+				subscriptionId,
+				fixture('subscription', {
+					id: subscriptionId,
+					status: 'active',
+					currency: options.currency,
+					metadata: { checkout_id: options.checkoutId },
+					canceled_at: null,
+					ended_at: null,
+					livemode: false,
+					items: {
+						...base.items,
+						data: [
+							{
+								...item,
+								id: id('si'),
+								quantity: 1,
+								price: {
+									...item.price,
+									unit_amount: options.amountCents,
+									currency: options.currency,
+									product: 'prod_test_gift'
+								}
+							}
+						]
+					}
+				})
+			);
 		},
 		addCharge(paymentIntent, amount, currency) {
 			const chargeId = id('ch');
