@@ -18,6 +18,8 @@ describe('sitemap', () => {
 			'https://champions.example/fr/impact',
 			'https://champions.example/campaigns',
 			'https://champions.example/fr/campaigns',
+			'https://champions.example/donate',
+			'https://champions.example/fr/donate',
 			'https://champions.example/privacy',
 			'https://champions.example/fr/privacy'
 		]);

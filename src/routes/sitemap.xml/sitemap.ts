@@ -2,7 +2,7 @@
  * The public pages search engines should find, as unlocalized paths. A new public
  * page adds its path here; each is listed in English and French, with hreflang links.
  */
-export const PUBLIC_PAGES = ['/', '/impact', '/campaigns', '/privacy'];
+export const PUBLIC_PAGES = ['/', '/impact', '/campaigns', '/donate', '/privacy'];
 
 /** The site's languages, as the page <link rel="alternate"> tags name them. */
 export const SITEMAP_LANGUAGES = [

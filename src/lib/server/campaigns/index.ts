@@ -37,11 +37,6 @@ export interface CampaignPage {
 	/** The donation goal, in cents of `currency`. */
 	goal_cents: number | null;
 	currency: string;
-	/**
-	 * What gifts designated to the campaign have raised, in cents: absent until the
-	 * donations issue records such gifts (the page then shows only the goal).
-	 */
-	raised_cents?: number | null;
 	language: Language;
 	title: string;
 	summary: string;
@@ -56,6 +51,23 @@ export async function page(slug: string, language: Language): Promise<CampaignPa
 	return must(
 		await serviceDb().rpc('campaign_page', { p_slug: slug, p_language: language })
 	) as CampaignPage | null;
+}
+
+/** What gifts to a campaign raised: not test gifts, after refunds (campaign_raised). */
+export interface CampaignRaised {
+	raised_cents: number;
+	/** Distinct donors whose gifts count. */
+	donors: number;
+	goal_cents: number | null;
+	currency: string;
+}
+
+/** What a published or closed campaign raised; null for a draft or an unknown slug. */
+export async function raised(slug: string): Promise<CampaignRaised | null> {
+	const row = must(
+		await serviceDb().rpc('campaign_raised', { p_slug: slug })
+	) as CampaignRaised | null;
+	return row && { ...row, raised_cents: Number(row.raised_cents), donors: Number(row.donors) };
 }
 
 /** Paths of every campaign and petition on the site (published or closed), for the sitemap. */
