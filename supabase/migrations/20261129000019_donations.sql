@@ -311,6 +311,9 @@ declare
 	v_address text;
 	v_sample boolean;
 begin
+	-- The gifts are locked first, so a refund cannot change what they brought in while
+	-- their receipt is printed (a refund locks its gift, then the receipt).
+	perform 1 from public.gifts where id = any (p_gifts) order by id for update;
 	select * into v_first from public.gifts where id = any (p_gifts) order by received_at desc limit 1;
 	select coalesce(sum(net_cents), 0) into v_total from public.gifts where id = any (p_gifts);
 	if v_first.id is null or v_total <= 0 then
@@ -347,7 +350,8 @@ begin
 		coalesce(v_settings.registration_number, '(not set)'), coalesce(v_settings.signatory_name, '(not set)'),
 		coalesce(v_settings.signatory_title, ''),
 		v_checkout.first_name || ' ' || v_checkout.last_name, v_address, v_total, v_first.currency,
-		coalesce(v_supporter.language, v_checkout.language), p_replaces)
+		-- In the language the donor gave in (an annual receipt: their latest checkout's).
+		v_checkout.language, p_replaces)
 	returning id into v_id;
 
 	insert into public.receipt_gifts (receipt_id, gift_id, amount_cents)
@@ -358,7 +362,7 @@ begin
 			'idempotency_key', 'donation-receipt:' || v_id,
 			'template', 'donation-receipt',
 			'data', jsonb_build_object('receipt_id', v_id, 'replaces', p_replaces is not null),
-			'language', coalesce(v_supporter.language, v_checkout.language),
+			'language', v_checkout.language,
 			'supporter_id', v_supporter.id,
 			'to_email', v_supporter.email,
 			'kind', 'transactional')));
@@ -413,11 +417,13 @@ declare
 	v_gifts uuid[];
 	v_new uuid;
 begin
+	-- Gifts before their receipt, in the order a refund takes them.
+	select array_agg(gift_id) into v_gifts from public.receipt_gifts where receipt_id = p_receipt;
+	perform 1 from public.gifts where id = any (v_gifts) order by id for update;
 	select * into v_receipt from public.receipts where id = p_receipt for update;
 	if not found or v_receipt.status <> 'issued' then
 		raise exception 'not_issued' using errcode = 'P0001';
 	end if;
-	select array_agg(gift_id) into v_gifts from public.receipt_gifts where receipt_id = p_receipt;
 	update public.receipts set status = 'void', voided_at = now(), void_reason = 'reissued'
 	where id = p_receipt;
 	v_new := public.receipt_issue(v_gifts, v_receipt.kind, p_receipt);
@@ -442,6 +448,9 @@ declare
 	v_donor record;
 	v_count int := 0;
 begin
+	-- One run at a time: a second one (a double submit, two staff) waits, then sees the
+	-- first one's receipts and issues none for the same gifts.
+	perform pg_advisory_xact_lock(hashtext('receipts_issue_annual'));
 	for v_donor in
 		select g.supporter_id, g.test, array_agg(g.id order by g.received_at) as gifts
 		from public.gifts g
@@ -451,7 +460,8 @@ begin
 			and not exists (
 				select 1 from public.receipt_gifts rg join public.receipts r on r.id = rg.receipt_id
 				where rg.gift_id = g.id and r.status = 'issued')
-		group by g.supporter_id, g.test
+		-- Two people giving under one address get a receipt each, in their own name.
+		group by g.supporter_id, g.test, c.first_name, c.last_name, c.address_line1, c.postal_code
 	loop
 		if public.receipt_issue(v_donor.gifts, 'annual') is not null then
 			v_count := v_count + 1;
@@ -641,6 +651,8 @@ declare
 	v_state public.stripe_payment_states;
 	v_gift public.gifts;
 	v_outcome text := 'applied';
+	-- An invoice already seen (a failed one Stripe tries again).
+	v_retry boolean;
 	v_handled text[] := array['checkout.session.completed', 'checkout.session.async_payment_succeeded',
 		'checkout.session.async_payment_failed', 'checkout.session.expired', 'invoice.paid',
 		'invoice.payment_failed', 'customer.subscription.updated', 'customer.subscription.deleted',
@@ -685,7 +697,7 @@ begin
 		update public.donation_checkouts set stripe_session_id = coalesce(stripe_session_id, v_object ->> 'session'),
 			status = case
 				when v_type = 'checkout.session.async_payment_failed' and status <> 'completed' then 'failed'
-				when v_type = 'checkout.session.async_payment_failed' then status
+				when v_type = 'checkout.session.async_payment_failed' or status = 'failed' then status
 				else 'completed' end
 		where id = v_checkout.id
 		returning * into v_checkout;
@@ -711,18 +723,24 @@ begin
 
 	when v_type in ('invoice.paid', 'invoice.payment_failed') then
 		v_recurring := public.donation_recurring_record(v_checkout, v_object);
+		-- It may have just recorded the donor: read the checkout again, so they are made once.
+		select * into v_checkout from public.donation_checkouts where id = v_checkout.id;
+		v_retry := exists (select 1 from public.gifts where stripe_invoice = v_object ->> 'invoice');
 		v_gift := public.donation_gift_record(v_checkout, jsonb_build_object(
 			'status', case when v_type = 'invoice.paid' then 'succeeded' else 'failed' end,
 			'amount_cents', v_object -> 'amount_cents', 'currency', v_object ->> 'currency',
 			'payment_intent', v_object ->> 'payment_intent', 'invoice', v_object ->> 'invoice',
 			'recurring_gift_id', v_recurring.id, 'received_at', p_event ->> 'created',
 			'failure_reason', v_object ->> 'failure_reason'));
-		-- Failed renewals in a row, for staff; a paid invoice resets them. Only the newest
-		-- invoice moves the count, so a late event cannot undo a later one.
+		-- Failed renewals in a row, for staff; a paid invoice resets them. An invoice counts
+		-- once (Stripe retries a failed one several times), and a late failure of an
+		-- invoice older than the last payment does not count.
 		if v_type = 'invoice.paid' then
 			update public.recurring_gifts set failed_renewals = 0
 			where id = v_recurring.id and (last_failed_at is null or last_failed_at <= v_created);
-		elsif v_gift.status = 'failed' then
+		elsif v_gift.status = 'failed' and not v_retry and not exists (
+				select 1 from public.gifts g where g.recurring_gift_id = v_recurring.id
+					and g.status in ('succeeded', 'refunded') and g.received_at > v_created) then
 			update public.recurring_gifts set failed_renewals = failed_renewals + 1,
 				last_failed_at = greatest(last_failed_at, v_created)
 			where id = v_recurring.id;

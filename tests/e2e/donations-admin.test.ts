@@ -313,6 +313,9 @@ test.describe('donations, staff side', () => {
 		expect(
 			(await page.request.get(`/admin/donations/export.csv?q=${gift.email}&test=1`)).status()
 		).toBe(403);
+		// A receipt's PDF has the donor's home address: no link, and 403 when asked for.
+		await expect(page.getByRole('link', { name: /Télécharger|Download/ })).toHaveCount(0);
+		expect((await page.request.get(`/admin/donations/receipts/${receipt.id}`)).status()).toBe(403);
 		const annual = await page.request.post('/admin/donations/receipts?/annual', {
 			headers,
 			form: { year: '2025' }

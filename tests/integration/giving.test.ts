@@ -586,6 +586,18 @@ describe('with a Stripe key', () => {
 			[giver.recurringId]
 		);
 		expect(afterChange).toEqual({ amount_cents: 4000, status: 'active' });
+		// Back to $50, then $40 again: each change is its own request, none replayed.
+		for (const [typed, cents] of [
+			['50', 5000],
+			['40', 4000]
+		] as const) {
+			await post(browser, '/giving/manage?/amount', { gift: giver.recurringId!, amount: typed });
+			const [now] = await query<{ amount_cents: number }>(
+				`select amount_cents::int from recurring_gifts where id = $1`,
+				[giver.recurringId]
+			);
+			expect(now.amount_cents).toBe(cents);
+		}
 
 		// A test subscription of the local checkout cannot be changed with a key set.
 		const local = await donor({ frequency: 'monthly' });

@@ -196,6 +196,23 @@ describe('a one-time gift', () => {
 		expect(checkout.rows[0].status).toBe('completed');
 	});
 
+	it('stays failed when the failure comes before the completion', async () => {
+		const checkoutId = await insertCheckout();
+		const session = completedSession({
+			checkoutId,
+			mode: 'payment',
+			amountCents: 5000,
+			paymentStatus: 'unpaid'
+		});
+		await send('checkout.session.async_payment_failed', session);
+		await send('checkout.session.completed', session);
+		expect((await giftsOf(checkoutId))[0].status).toBe('failed');
+		const checkout = await withSql((sql) =>
+			sql.query('select status from donation_checkouts where id = $1', [checkoutId])
+		);
+		expect(checkout.rows[0].status).toBe('failed');
+	});
+
 	it('succeeds when the bank debit clears, even if that news comes before the completion', async () => {
 		const checkoutId = await insertCheckout();
 		const paymentIntent = stripeId('pi');
@@ -382,6 +399,8 @@ describe('a monthly gift', () => {
 		);
 		const renewal = invoice({ checkoutId, subscription: sub, amountCents: 3000, paid: false });
 		await send('invoice.payment_failed', renewal);
+		// Stripe tries a failed invoice again, and tells us each time: one missed month.
+		await send('invoice.payment_failed', renewal);
 		let state = await withSql((sql) =>
 			sql.query('select failed_renewals from recurring_gifts where stripe_subscription = $1', [sub])
 		);
@@ -402,6 +421,65 @@ describe('a monthly gift', () => {
 			sql.query('select failed_renewals from recurring_gifts where stripe_subscription = $1', [sub])
 		);
 		expect(state.rows[0].failed_renewals).toBe(0);
+	});
+
+	it('records the donor and their consent once, when a renewal is the first news', async () => {
+		const checkoutId = await insertCheckout({ frequency: 'monthly', amountCents: 2000 });
+		await withSql((sql) =>
+			sql.query(
+				`update donation_checkouts set email_consent = true, consent_wording = 'Keep me informed.',
+					consent_source = '/donate' where id = $1`,
+				[checkoutId]
+			)
+		);
+		const sub = stripeId('sub');
+		await send(
+			'invoice.paid',
+			invoice({ checkoutId, subscription: sub, amountCents: 2000, paymentIntent: stripeId('pi') })
+		);
+		await send(
+			'checkout.session.completed',
+			completedSession({ checkoutId, mode: 'subscription', amountCents: 2000, subscription: sub })
+		);
+		const consents = await withSql((sql) =>
+			sql.query(
+				`select c.wording, c.source from consents c join donation_checkouts d on d.supporter_id = c.supporter_id
+				where d.id = $1`,
+				[checkoutId]
+			)
+		);
+		expect(consents.rows).toEqual([{ wording: 'Keep me informed.', source: '/donate' }]);
+	});
+
+	it('issues one yearly receipt per gift even when two staff run it at once', async () => {
+		const checkoutId = await insertCheckout({ frequency: 'monthly', amountCents: 1500 });
+		const sub = stripeId('sub');
+		for (let month = 0; month < 3; month += 1) {
+			await send(
+				'invoice.paid',
+				invoice({ checkoutId, subscription: sub, amountCents: 1500, paymentIntent: stripeId('pi') })
+			);
+		}
+		const admin = await withSql(
+			async (sql) =>
+				(
+					await sql.query(`insert into staff (email, role) values ($1, 'admin') returning id`, [
+						uniqueEmail('annual')
+					])
+				).rows[0].id as string
+		);
+		const year = new Date().getFullYear();
+		await Promise.all([
+			withSql((sql) =>
+				sql.query('select public.receipts_issue_annual($1, $2, null)', [admin, year])
+			),
+			withSql((sql) =>
+				sql.query('select public.receipts_issue_annual($1, $2, null)', [admin, year])
+			)
+		]);
+		const receipts = await receiptsOf(checkoutId);
+		expect(receipts).toHaveLength(1);
+		expect(receipts[0]).toMatchObject({ status: 'issued', amount_cents: 4500 });
 	});
 
 	it('is updated by a change of amount in the customer portal', async () => {

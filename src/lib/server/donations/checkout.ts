@@ -7,6 +7,8 @@ import type { Language } from '../email/types.ts';
 import { donationSettings } from './settings.ts';
 import { stripe, stripeSettings } from './stripe.ts';
 
+const STRIPE_MAX_CENTS = 99_999_999;
+
 /** What the donation form asks for, once validated (src/lib/schemas/donation.ts). */
 export interface DonationRequest {
 	frequency: Frequency;
@@ -61,6 +63,9 @@ export async function startCheckout(request: DonationRequest): Promise<CheckoutS
 		campaignId = data.id as string;
 	}
 	const feeCents = request.coverFees ? coverFeeCents(request.amountCents, settings.fee) : 0;
+	// Stripe takes at most $999,999.99 in one payment, fee included.
+	if (request.amountCents + feeCents > STRIPE_MAX_CENTS)
+		return { ok: false, reason: 'amount_too_large' };
 	const row = must(
 		await serviceDb()
 			.from('donation_checkouts')

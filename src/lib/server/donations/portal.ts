@@ -174,12 +174,13 @@ async function changeStripeAmount(client: Stripe, gift: OwnedMonthly, amountCent
 			],
 			proration_behavior: 'none'
 		},
-		// The same change asked twice (a double click) is made once.
-		{ idempotencyKey: `monthly-amount:${gift.id}:${gift.amount_cents}:${amountCents}` }
+		// The same change asked twice (a double click) is made once. Each change makes a
+		// new price, so changing back to an earlier amount is a new request.
+		{ idempotencyKey: `monthly-amount:${gift.id}:${item.price.id}:${amountCents}` }
 	);
 	await applyStripeEvent(
 		{
-			id: `monthly-amount:${gift.id}:${gift.amount_cents}:${amountCents}`,
+			id: `monthly-amount:${gift.id}:${updated.items.data[0]?.price.id ?? item.price.id}`,
 			object: 'event',
 			type: 'customer.subscription.updated',
 			created: Math.floor(Date.now() / 1000),

@@ -121,10 +121,13 @@ export async function prepareThanks(
 	queued: DonationThanksQueued,
 	language: Language
 ): Promise<PreparedEmail<DonationThanksData>> {
-	const [row, receipt] = await Promise.all([
+	const [row, issued] = await Promise.all([
 		gift(queued.gift_id),
 		queued.receipt_id ? receiptOf(queued.receipt_id) : null
 	]);
+	// A receipt voided before the thanks went out (a refund came first) is not sent:
+	// its replacement, if any, comes in its own email.
+	const receipt = issued?.status === 'issued' ? issued : null;
 	const titles = row.campaign?.campaign_translations ?? [];
 	const title =
 		titles.find((each) => each.language === language)?.title ?? titles[0]?.title ?? null;
