@@ -1,5 +1,6 @@
 import { PDFDocument, StandardFonts, degrees, rgb, type PDFFont, type PDFPage } from 'pdf-lib';
 import { m } from '#lib/paraglide/messages.js';
+import { printableIn, wrapText } from '../pdf/text.ts';
 import { CHARITY_TIME_ZONE } from '#lib/schemas/campaign.ts';
 import { NOT_SET, receipt as readReceipt, type Receipt } from './receipts.ts';
 
@@ -19,22 +20,6 @@ const INK = rgb(0.1, 0.1, 0.1);
 const MUTED = rgb(0.35, 0.35, 0.35);
 const ALERT = rgb(0.7, 0.07, 0.07);
 const RULE = rgb(0.75, 0.75, 0.75);
-
-/** Latin letters that do not decompose into a base letter and an accent. */
-const LATIN_BASE: Record<string, string> = {
-	Ł: 'L',
-	ł: 'l',
-	Đ: 'D',
-	đ: 'd',
-	Ħ: 'H',
-	ħ: 'h',
-	ı: 'i',
-	Ŧ: 'T',
-	ŧ: 't',
-	Ŋ: 'N',
-	ŋ: 'n',
-	ĸ: 'k'
-};
 
 /** The receipt's PDF, or null when there is no receipt with this id. */
 export async function receiptPdf(
@@ -87,17 +72,8 @@ export async function renderReceiptPdf(receipt: Receipt): Promise<Uint8Array> {
 	const regular = await doc.embedFont(StandardFonts.Helvetica);
 	const bold = await doc.embedFont(StandardFonts.HelveticaBold);
 	const signature = await doc.embedFont(StandardFonts.TimesRomanItalic);
-	const encodable = new Set(regular.getCharacterSet());
-
-	/** Text the standard fonts can print: accents kept where they can be, else dropped, else "?". */
-	const printable = (text: string) =>
-		[...text.replace(/\t/g, ' ')]
-			.map((char) => {
-				if (encodable.has(char.codePointAt(0)!)) return char;
-				const bare = (LATIN_BASE[char] ?? char).normalize('NFKD').replace(/\p{M}/gu, '');
-				return [...bare].every((part) => encodable.has(part.codePointAt(0)!)) && bare ? bare : '?';
-			})
-			.join('');
+	/** Text the standard fonts can print (see ../pdf/text.ts). */
+	const printable = printableIn(regular);
 
 	const issued = new Date(receipt.issuedAt);
 	const title = m.receipt_pdf_title({ serial: receipt.serial }, locale);
@@ -142,28 +118,8 @@ export async function renderReceiptPdf(receipt: Receipt): Promise<Uint8Array> {
 	};
 
 	/** Words wrapped to the width; a word longer than a line is cut. */
-	const wrap = (text: string, font: PDFFont, size: number, lineWidth: number): string[] => {
-		const lines: string[] = [];
-		let line = '';
-		for (const word of printable(text).split(/ +/)) {
-			const tried = line ? `${line} ${word}` : word;
-			if (font.widthOfTextAtSize(tried, size) <= lineWidth) {
-				line = tried;
-				continue;
-			}
-			if (line) lines.push(line);
-			let rest = word;
-			while (font.widthOfTextAtSize(rest, size) > lineWidth) {
-				let cut = rest.length - 1;
-				while (cut > 1 && font.widthOfTextAtSize(rest.slice(0, cut), size) > lineWidth) cut -= 1;
-				lines.push(rest.slice(0, cut));
-				rest = rest.slice(cut);
-			}
-			line = rest;
-		}
-		if (line) lines.push(line);
-		return lines;
-	};
+	const wrap = (text: string, font: PDFFont, size: number, lineWidth: number): string[] =>
+		wrapText(printable(text), font, size, lineWidth);
 	const linesOf = (text: string, font: PDFFont, size: number, lineWidth: number) =>
 		text
 			.split(/\r?\n/)

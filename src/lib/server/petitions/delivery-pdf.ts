@@ -1,5 +1,6 @@
 import { PDFDocument, StandardFonts, rgb, type PDFFont, type PDFPage } from 'pdf-lib';
 import { m } from '#lib/paraglide/messages.js';
+import { printableIn, wrapText } from '../pdf/text.ts';
 import { CHARITY_TIME_ZONE } from '#lib/schemas/campaign.ts';
 import type { DeliveryRow, Language } from './delivery.ts';
 
@@ -14,22 +15,6 @@ const MARGIN = 54;
 const FOOTER = 40;
 const INK = rgb(0.1, 0.1, 0.1);
 const MUTED = rgb(0.35, 0.35, 0.35);
-
-/** Latin letters that do not decompose into a base letter and an accent. */
-const LATIN_BASE: Record<string, string> = {
-	Ł: 'L',
-	ł: 'l',
-	Đ: 'D',
-	đ: 'd',
-	Ħ: 'H',
-	ħ: 'h',
-	ı: 'i',
-	Ŧ: 'T',
-	ŧ: 't',
-	Ŋ: 'N',
-	ŋ: 'n',
-	ĸ: 'k'
-};
 
 export interface DeliveryPdfInput {
 	language: Language;
@@ -57,17 +42,8 @@ export async function deliveryPdf(input: DeliveryPdfInput): Promise<Uint8Array> 
 	const doc = await PDFDocument.create();
 	const regular = await doc.embedFont(StandardFonts.Helvetica);
 	const bold = await doc.embedFont(StandardFonts.HelveticaBold);
-	const encodable = new Set(regular.getCharacterSet());
-
-	/** Text the standard fonts can print: accents kept where they can be, else dropped, else "?". */
-	const printable = (text: string) =>
-		[...text.replace(/\t/g, ' ')]
-			.map((char) => {
-				if (encodable.has(char.codePointAt(0)!)) return char;
-				const bare = (LATIN_BASE[char] ?? char).normalize('NFKD').replace(/\p{M}/gu, '');
-				return [...bare].every((part) => encodable.has(part.codePointAt(0)!)) && bare ? bare : '?';
-			})
-			.join('');
+	/** Text the standard fonts can print (see ../pdf/text.ts). */
+	const printable = printableIn(regular);
 
 	doc.setTitle(printable(input.text.title));
 	doc.setAuthor(input.charityName);
@@ -92,28 +68,8 @@ export async function deliveryPdf(input: DeliveryPdfInput): Promise<Uint8Array> 
 	};
 
 	/** Words wrapped to the width; a word longer than a line is cut. */
-	const wrap = (text: string, font: PDFFont, size: number, lineWidth = width): string[] => {
-		const lines: string[] = [];
-		let line = '';
-		for (const word of printable(text).split(/ +/)) {
-			const tried = line ? `${line} ${word}` : word;
-			if (font.widthOfTextAtSize(tried, size) <= lineWidth) {
-				line = tried;
-				continue;
-			}
-			if (line) lines.push(line);
-			let rest = word;
-			while (font.widthOfTextAtSize(rest, size) > lineWidth) {
-				let cut = rest.length - 1;
-				while (cut > 1 && font.widthOfTextAtSize(rest.slice(0, cut), size) > lineWidth) cut -= 1;
-				lines.push(rest.slice(0, cut));
-				rest = rest.slice(cut);
-			}
-			line = rest;
-		}
-		if (line) lines.push(line);
-		return lines;
-	};
+	const wrap = (text: string, font: PDFFont, size: number, lineWidth = width): string[] =>
+		wrapText(printable(text), font, size, lineWidth);
 
 	const write = (
 		text: string,
