@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Webhook } from 'svix';
 
 // A local stand-in for the Resend API, for the real `resend` package to talk to
 // (RESEND_BASE_URL). It answers as Resend does (batch send, idempotency keys,
@@ -63,8 +64,86 @@ export interface ResendDouble {
 		perSecondPeak: number;
 	};
 	misbehave(changes: Partial<Misbehaviour>): void;
+	/**
+	 * Posts Resend's webhook event `type` for each email it accepted (those to `to`
+	 * only, if given) to `${siteUrl}/api/webhooks/resend`, signed with `secret` as
+	 * Resend signs them (Svix). Returns the HTTP status of each call.
+	 */
+	deliverWebhooks(siteUrl: string, secret: string, event: WebhookEvent): Promise<number[]>;
 	reset(): void;
 	close(): Promise<void>;
+}
+
+export type WebhookEventType =
+	'email.delivered' | 'email.opened' | 'email.clicked' | 'email.bounced' | 'email.complained';
+
+export interface WebhookEvent {
+	type: WebhookEventType;
+	/** Only the emails to this address (any letter case); all of them when absent. */
+	to?: string;
+	/** When it happened (the payload's created_at); now when absent. */
+	at?: Date;
+	/** email.clicked: the link clicked. */
+	link?: string;
+	/** email.bounced: 'Permanent' (a hard bounce, the default) or 'Transient'. */
+	bounceType?: 'Permanent' | 'Transient';
+}
+
+/**
+ * A webhook call as Resend makes it: the JSON body and the Svix headers that sign
+ * it with `secret` (whsec_...). `id` is the Svix message id (a redelivery keeps
+ * it); `at` the signing time (Svix refuses one more than 5 minutes off).
+ */
+export function signedResendWebhook(
+	payload: unknown,
+	secret: string,
+	options: { id?: string; at?: Date } = {}
+): { id: string; init: RequestInit & { body: string; headers: Record<string, string> } } {
+	const id = options.id ?? `msg_${randomUUID()}`;
+	const at = options.at ?? new Date();
+	const body = JSON.stringify(payload);
+	const signature = new Webhook(secret).sign(id, at, body);
+	return {
+		id,
+		init: {
+			method: 'POST',
+			headers: {
+				'content-type': 'application/json',
+				'svix-id': id,
+				'svix-timestamp': String(Math.floor(at.getTime() / 1000)),
+				'svix-signature': signature
+			},
+			body
+		}
+	};
+}
+
+/** Resend's payload for an event about one email it sent. */
+function webhookPayload(email: DoubleEmail, event: WebhookEvent) {
+	const at = (event.at ?? new Date()).toISOString();
+	const data: Record<string, unknown> = {
+		email_id: email.id,
+		created_at: at,
+		from: email.from,
+		to: [email.to],
+		subject: email.subject
+	};
+	if (event.type === 'email.clicked') {
+		data.click = {
+			link: event.link ?? 'https://example.org/',
+			timestamp: at,
+			ipAddress: '192.0.2.1',
+			userAgent: 'Mozilla/5.0'
+		};
+	}
+	if (event.type === 'email.bounced') {
+		data.bounce = {
+			type: event.bounceType ?? 'Permanent',
+			subType: event.bounceType === 'Transient' ? 'MailboxFull' : 'General',
+			message: 'The recipient’s mail server refused the email.'
+		};
+	}
+	return { type: event.type, created_at: at, data };
 }
 
 export async function startResendDouble(options: { seed?: number } = {}): Promise<ResendDouble> {
@@ -311,6 +390,17 @@ export async function startResendDouble(options: { seed?: number } = {}): Promis
 		calls,
 		misbehave(changes) {
 			behaviour = { ...behaviour, ...changes };
+		},
+		async deliverWebhooks(siteUrl, secret, event) {
+			const to = event.to?.toLowerCase();
+			const statuses: number[] = [];
+			for (const email of emails.filter((sent) => !to || sent.to.toLowerCase() === to)) {
+				const { init } = signedResendWebhook(webhookPayload(email, event), secret);
+				const response = await fetch(`${siteUrl}/api/webhooks/resend`, init);
+				await response.arrayBuffer();
+				statuses.push(response.status);
+			}
+			return statuses;
 		},
 		reset() {
 			behaviour = { ...NORMAL };

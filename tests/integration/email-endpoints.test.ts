@@ -1,5 +1,5 @@
-import { Webhook } from 'svix';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signedResendWebhook } from '../doubles/resend.ts';
 import { serviceClient, uniqueEmail, withSql } from './helpers.ts';
 import { startSite } from './site.ts';
 
@@ -44,23 +44,7 @@ async function sentEmail() {
 }
 
 function signed(payload: unknown, options: { id?: string; at?: Date; secret?: string } = {}) {
-	const id = options.id ?? `msg_${crypto.randomUUID()}`;
-	const at = options.at ?? new Date();
-	const body = JSON.stringify(payload);
-	const signature = new Webhook(options.secret ?? WEBHOOK_SECRET).sign(id, at, body);
-	return {
-		id,
-		init: {
-			method: 'POST',
-			headers: {
-				'content-type': 'application/json',
-				'svix-id': id,
-				'svix-timestamp': String(Math.floor(at.getTime() / 1000)),
-				'svix-signature': signature
-			},
-			body
-		}
-	};
+	return signedResendWebhook(payload, options.secret ?? WEBHOOK_SECRET, options);
 }
 
 async function eventsFor(providerId: string) {

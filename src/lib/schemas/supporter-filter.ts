@@ -20,6 +20,8 @@ export const supporterFilterSchema = v.object({
 	given: v.optional(v.picklist(['yes', 'no'])),
 	monthly: v.optional(v.literal(true)),
 	petition: v.optional(v.pipe(v.string(), v.uuid())),
+	/** Signed one of its petitions or gave to it (an email audience closing the loop). */
+	campaign: v.optional(v.pipe(v.string(), v.uuid())),
 	active_after: v.optional(isoDate),
 	active_before: v.optional(isoDate)
 });

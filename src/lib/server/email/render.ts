@@ -11,6 +11,9 @@ import {
 	type EmailTemplate,
 	type RecipientFields
 } from './templates/index.ts';
+import { fillFirstName, LINK_PLACEHOLDER, OPEN_PIXEL_PLACEHOLDER } from '../broadcasts/content.ts';
+import { openPixelUrl, trackedLinkUrl } from '../broadcasts/tracking.ts';
+import type { BroadcastEmailData } from './templates/broadcast.ts';
 import { emailSettings } from './settings.ts';
 import type { EmailKind, Language, RenderedEmail } from './types.ts';
 
@@ -37,10 +40,11 @@ body { margin: 0; padding: 0; background: #f3f1ec; }
 .preheader { display: none; max-height: 0; overflow: hidden; mso-hide: all; font-size: 1px; color: #f3f1ec; }
 `;
 
-const PLACEHOLDERS: RecipientFields = {
+const PLACEHOLDERS: Required<RecipientFields> = {
 	firstName: 'Xq7RecipientFirstNameXq7',
 	unsubscribeUrl: 'https://recipient.invalid/Xq7UnsubscribeXq7',
-	keepConsentUrl: 'https://recipient.invalid/Xq7KeepConsentXq7'
+	keepConsentUrl: 'https://recipient.invalid/Xq7KeepConsentXq7',
+	preferencesUrl: 'https://recipient.invalid/Xq7PreferencesXq7'
 };
 
 interface RenderedTemplate {
@@ -110,7 +114,10 @@ export function recipientFields(options: {
 		unsubscribeUrl: options.emailToken
 			? `${base}/unsubscribe/${options.emailToken}`
 			: `${SITE_URL}/email/unsubscribe`,
-		keepConsentUrl: options.emailToken ? `${base}/keep/${options.emailToken}` : `${SITE_URL}/`
+		keepConsentUrl: options.emailToken ? `${base}/keep/${options.emailToken}` : `${SITE_URL}/`,
+		preferencesUrl: options.emailToken
+			? `${SITE_URL}${options.language === 'fr' ? '/fr' : ''}/preferences/${options.emailToken}`
+			: `${SITE_URL}/`
 	};
 }
 
@@ -126,13 +133,21 @@ export function renderEmail(options: {
 	replyTo?: string;
 	/** The one-click unsubscribe address (RFC 8058), for broadcasts. */
 	oneClickUrl?: string;
+	/** The recipient's own first name, for a broadcast's {{first_name|fallback}} merge fields. */
+	givenName?: string | null;
+	/** Where a broadcast's link number `index` leads for this recipient (a tracked address). */
+	trackedLink?: (index: number, url: string) => string;
+	/** This recipient's open-tracking image, when the broadcast tracks opens. */
+	openPixelUrl?: string | null;
 }): RenderedEmail {
 	const template = renderTemplate(options.template, options.kind, options.language, options.data);
+	const links = linksOf(options.data);
 	const fill = (value: string, escape: (text: string) => string) =>
-		value
+		fillBroadcastFields(value, options, links, escape)
 			.replaceAll(PLACEHOLDERS.firstName, escape(options.recipient.firstName))
 			.replaceAll(PLACEHOLDERS.unsubscribeUrl, escape(options.recipient.unsubscribeUrl))
-			.replaceAll(PLACEHOLDERS.keepConsentUrl, escape(options.recipient.keepConsentUrl));
+			.replaceAll(PLACEHOLDERS.keepConsentUrl, escape(options.recipient.keepConsentUrl))
+			.replaceAll(PLACEHOLDERS.preferencesUrl, escape(options.recipient.preferencesUrl ?? ''));
 	const headers: Record<string, string> = {};
 	if (options.kind === 'broadcast' && options.oneClickUrl) {
 		headers['List-Unsubscribe'] = `<${options.oneClickUrl}>`;
@@ -149,6 +164,38 @@ export function renderEmail(options: {
 	};
 }
 
+/** A broadcast's data carries its links (see templates/broadcast.ts). */
+function linksOf(data: unknown): string[] {
+	const links = (data as { links?: unknown } | null)?.links;
+	return Array.isArray(links) ? (links as string[]) : [];
+}
+
+// A broadcast's per-recipient fields: first names, its links (tracked, or as they
+// are), and the open-tracking image (or nothing). Other templates have none of them.
+function fillBroadcastFields(
+	value: string,
+	options: Parameters<typeof renderEmail>[0],
+	links: string[],
+	escape: (text: string) => string
+): string {
+	if (!value.includes('Xq7FirstName') && !value.includes('.invalid/')) return value;
+	const fallback = m.email_greeting_fallback({}, { locale: options.language });
+	return fillFirstName(value, options.givenName ?? null, fallback, escape)
+		.replace(LINK_PLACEHOLDER, (match, index: string) => {
+			const url = links[Number(index)];
+			if (url === undefined) return match;
+			return escape(options.trackedLink ? options.trackedLink(Number(index), url) : url);
+		})
+		.replace(OPEN_PIXEL_TAG, (tag) =>
+			options.openPixelUrl ? tag.replace(OPEN_PIXEL_PLACEHOLDER, escape(options.openPixelUrl)) : ''
+		);
+}
+
+const OPEN_PIXEL_TAG = new RegExp(
+	`<img[^>]*${OPEN_PIXEL_PLACEHOLDER.replaceAll('.', '\\.')}[^>]*>`,
+	'g'
+);
+
 function stripSvelteMarkers(html: string): string {
 	return html.replace(/<!--(\[!?|\]|!|)-->/g, '').replace(/<!--[a-z0-9]{5,8}-->/g, '');
 }
@@ -164,9 +211,11 @@ export function escapeHtml(text: string): string {
 
 /**
  * An outbox row as it is sent: the From and Reply-To from settings, the
- * recipient's merge fields, and for a broadcast its one-click unsubscribe address.
+ * recipient's merge fields, and for a broadcast its one-click unsubscribe address
+ * and, sent to its audience, its tracked links and open-tracking image.
  */
 export function renderOutboxEmail(row: {
+	id: number;
 	template: string;
 	kind: EmailKind;
 	language: Language;
@@ -188,8 +237,18 @@ export function renderOutboxEmail(row: {
 			emailToken: row.email_token,
 			language: row.language
 		}),
-		oneClickUrl: row.email_token ? `${SITE_URL}/email/unsubscribe/${row.email_token}` : undefined
+		oneClickUrl: row.email_token ? `${SITE_URL}/email/unsubscribe/${row.email_token}` : undefined,
+		givenName: row.first_name,
+		...(isTrackedBroadcast(row.template, row.data) && {
+			trackedLink: (index: number) => trackedLinkUrl(row.id, index),
+			openPixelUrl: (row.data as BroadcastEmailData).trackOpens ? openPixelUrl(row.id) : null
+		})
 	});
+}
+
+/** A broadcast sent to its audience, not a test to staff: its links (and opens) are tracked. */
+function isTrackedBroadcast(template: string, data: unknown): boolean {
+	return template === 'broadcast' && (data as Partial<BroadcastEmailData> | null)?.test === false;
 }
 
 /** A prepare step failed for a reason that may pass (the database did not answer): try later. */

@@ -2,6 +2,16 @@ import type { Component } from 'svelte';
 import { CHARITY_NAME } from '$app/env/public';
 import { m } from '#lib/paraglide/messages.js';
 import { formatMoney } from '#lib/donations/money.ts';
+import Automation from './Automation.svelte';
+import {
+	prepareAutomation,
+	preparePetitionThanks,
+	type AutomationEmailData,
+	type AutomationQueued,
+	type PetitionThanksEmailData
+} from './automation.ts';
+import Broadcast from './Broadcast.svelte';
+import { prepareBroadcast, type BroadcastEmailData, type BroadcastQueued } from './broadcast.ts';
 import type { PreparedEmail } from '../prepare.ts';
 import type { EmailKind, Language } from '../types.ts';
 import DonationReceipt from './DonationReceipt.svelte';
@@ -35,6 +45,8 @@ export interface RecipientFields {
 	unsubscribeUrl: string;
 	/** Where a supporter whose implied consent is ending says "keep me informed". */
 	keepConsentUrl: string;
+	/** Their preference centre (topics, language, unsubscribe), linked from broadcasts. */
+	preferencesUrl?: string;
 }
 
 export interface TemplateProps<Data> {
@@ -164,11 +176,14 @@ export const templates = {
 				{ locale: language }
 			)
 	}),
-	'petition-thanks': define<PetitionThanksData>({
+	'petition-thanks': define<PetitionThanksEmailData, PetitionThanksData>({
 		component: PetitionThanks,
-		subject: (_data, language) => m.petition_email_subject({}, { locale: language }),
+		// Staff's words, when they wrote some (an automation: see automation.ts).
+		prepare: preparePetitionThanks,
+		subject: (data, language) =>
+			data.words?.subject ?? m.petition_email_subject({}, { locale: language }),
 		preheader: (data, language) =>
-			m.petition_email_thanks({ title: data.title }, { locale: language })
+			data.words?.preheader ?? m.petition_email_thanks({ title: data.title }, { locale: language })
 	}),
 	'giving-link': define<GivingLinkData>({
 		component: GivingLink,
@@ -232,6 +247,21 @@ export const templates = {
 				{ amount: money(data.amount_cents, data.currency, language) },
 				{ locale: language }
 			)
+	}),
+	broadcast: define<BroadcastEmailData, BroadcastQueued>({
+		component: Broadcast,
+		prepare: prepareBroadcast,
+		subject: (data, language) =>
+			data.test
+				? m.broadcast_email_test_subject({ subject: data.subject }, { locale: language })
+				: data.subject,
+		preheader: (data) => data.preheader
+	}),
+	automation: define<AutomationEmailData, AutomationQueued>({
+		component: Automation,
+		prepare: prepareAutomation,
+		subject: (data) => data.subject,
+		preheader: (data) => data.preheader
 	}),
 	update: define<UpdateData>({
 		component: Update,
