@@ -1,8 +1,9 @@
 // `npm run bench [-- suite]`: benchmarks that print figures (not timed tests).
-// Suites: pages (default), email, supporters, petitions, webhooks.
+// Suites: pages (default), email, broadcast, supporters, petitions, webhooks.
 const suites: Record<string, () => Promise<void>> = {
 	pages: async () => (await import('./pages.ts')).run(),
 	email: async () => (await import('./email.ts')).run(),
+	broadcast: async () => (await import('./broadcast.ts')).run(),
 	supporters: async () => (await import('./supporters.ts')).run(),
 	petitions: async () => (await import('./petitions.ts')).run(),
 	webhooks: async () => (await import('./webhooks.ts')).run()
