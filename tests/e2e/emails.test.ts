@@ -176,6 +176,38 @@ test.describe('email updates', () => {
 		).toHaveCount(1);
 	});
 
+	test('from a petition’s page, its news goes to the people who signed it, in one step', async ({
+		page
+	}) => {
+		const marker = unique();
+		const [petition] = await sql(
+			`select id, title from petitions where status = 'published' order by created_at limit 1`
+		);
+		const signer = await consentingSupporter(marker, 'fr');
+		await sql(
+			`insert into petition_signatures (petition_id, supporter_id, show_name, postal_code, source)
+			 values ($1, $2, false, 'H2X 1Y4', 'direct')`,
+			[petition.id, signer]
+		);
+		const [expected] = await sql(
+			`select count(*)::int as n from supporters s
+			 where exists (select 1 from petition_signatures ps where ps.petition_id = $1 and ps.supporter_id = s.id)
+			   and s.email_consent = 'granted' and s.erased_at is null
+			   and not exists (select 1 from email_suppressions x where x.email_lower = lower(s.email))
+			   and not exists (select 1 from supporter_topic_optouts t where t.supporter_id = s.id and t.topic = 'campaigns')`,
+			[petition.id]
+		);
+
+		await signIn(page, addStaff('campaigner', 'closer'));
+		await page.goto(`/admin/petitions/${petition.id}`);
+		await page.getByRole('button', { name: 'Email the signers' }).click();
+		await expect(page.getByRole('heading', { level: 1 })).toContainText('Petition news');
+		await expect(page.getByLabel('Signed this petition')).toHaveValue(petition.id);
+		await expect(page.getByLabel('Topic')).toHaveValue('campaigns');
+		await expect(page.getByText(`Will reach ${expected.n} supporters`)).toBeVisible();
+		await expect(english(page).getByLabel('Body')).toHaveValue(/Signatures: \d+/);
+	});
+
 	test('a viewer cannot open the email pages', async ({ page }) => {
 		await signIn(page, addStaff('viewer', 'onlooker'));
 		await expect(
