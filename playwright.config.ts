@@ -26,6 +26,8 @@ const PORT = Number(process.env.E2E_PORT ?? 4173);
 /** The e2e site's database folder (tests/e2e/staff.ts adds staff to it). */
 const E2E_DIR = '.local/e2e';
 export const E2E_DATA = `${E2E_DIR}/pgdata`;
+/** The site checks Resend's webhooks with it; tests/e2e/email-journey.test.ts signs with it. */
+export const E2E_RESEND_WEBHOOK_SECRET = 'whsec_ZTJlLXdlYmhvb2stc2VjcmV0LWZvci10ZXN0cw==';
 
 export default defineConfig({
 	testDir: 'tests/e2e',
@@ -75,7 +77,9 @@ export default defineConfig({
 			LOCAL_POSTGREST_ADMIN_PORT: '0',
 			LOG_LEVEL: 'warn',
 			// Every test signs in from 127.0.0.1, twice (JavaScript on and off).
-			SIGN_IN_RATE_PER_IP: '1000'
+			SIGN_IN_RATE_PER_IP: '1000',
+			// No Resend key (mail shows at /dev/mail), but Resend's webhooks are checked.
+			RESEND_WEBHOOK_SECRET: E2E_RESEND_WEBHOOK_SECRET
 		}
 	}
 });
