@@ -16,6 +16,9 @@ create table public.broadcasts (
 	-- Who gets it: {"segments": [segment ids], "filter": supporter filter | absent}; the union
 	-- of all of them, each person once. No segment and no filter: every subscriber.
 	audience jsonb not null default '{"segments": []}' check (jsonb_typeof(audience) = 'object'),
+	-- The audience as it was when scheduled: the segments' filters copied, so deleting
+	-- or editing a segment later changes neither who gets it nor whether it can start.
+	audience_frozen jsonb,
 	track_opens boolean not null default true,
 	-- A/B test, or null: {"test": "subject" | "body", "sample_percent": 1-50,
 	-- "metric": "opens" | "clicks", "decide_after_minutes": 15-10080}
@@ -194,21 +197,32 @@ set search_path = ''
 as $$
 declare
 	v_parts text[] := '{}';
-	v_segment uuid;
 	v_filter jsonb;
 begin
-	for v_segment in select jsonb_array_elements_text(coalesce(p_audience -> 'segments', '[]'))::uuid loop
-		select filter into v_filter from public.segments where id = v_segment;
-		if not found then
-			raise exception 'unknown_segment: %', v_segment using errcode = '22023';
-		end if;
-		v_parts := v_parts || ('(' || public.supporter_filter_where(v_filter) || ')');
-	end loop;
+	if p_audience ? 'filters' then
+		-- Frozen when scheduled (broadcast_schedule): the segments' filters themselves.
+		for v_filter in select jsonb_array_elements(p_audience -> 'filters') loop
+			v_parts := v_parts || ('(' || public.supporter_filter_where(v_filter) || ')');
+		end loop;
+	else
+		-- A segment deleted since it was chosen counts for no one.
+		for v_filter in
+			select g.filter from public.segments g
+			where g.id in (select jsonb_array_elements_text(coalesce(p_audience -> 'segments', '[]'))::uuid)
+		loop
+			v_parts := v_parts || ('(' || public.supporter_filter_where(v_filter) || ')');
+		end loop;
+	end if;
 	if jsonb_typeof(p_audience -> 'filter') = 'object' then
 		v_parts := v_parts || ('(' || public.supporter_filter_where(p_audience -> 'filter') || ')');
 	end if;
 	if cardinality(v_parts) = 0 then
-		v_parts := array['s.erased_at is null'];
+		-- No segment and no filter chosen: every subscriber. Segments chosen but all
+		-- gone: no one.
+		v_parts := array[case
+			when coalesce((p_audience ->> 'all')::boolean,
+				jsonb_array_length(coalesce(p_audience -> 'segments', '[]')) = 0)
+			then 's.erased_at is null' else 'false' end];
 	end if;
 	return format(
 		'(%s) and s.email_consent = ''granted'''
@@ -229,7 +243,7 @@ as $$
 declare
 	v_result jsonb;
 	v_parts text[] := '{}';
-	v_segment uuid;
+	v_filter jsonb;
 	v_matching bigint;
 begin
 	execute format(
@@ -237,15 +251,19 @@ begin
 		' ''fr'', count(*) filter (where s.language = ''fr'')) from public.supporters s where %s',
 		public.broadcast_audience_where(p_audience, p_topic))
 	into v_result;
-	for v_segment in select jsonb_array_elements_text(coalesce(p_audience -> 'segments', '[]'))::uuid loop
-		v_parts := v_parts || ('(' || public.supporter_filter_where(
-			(select filter from public.segments where id = v_segment)) || ')');
+	for v_filter in
+		select g.filter from public.segments g
+		where g.id in (select jsonb_array_elements_text(coalesce(p_audience -> 'segments', '[]'))::uuid)
+	loop
+		v_parts := v_parts || ('(' || public.supporter_filter_where(v_filter) || ')');
 	end loop;
 	if jsonb_typeof(p_audience -> 'filter') = 'object' then
 		v_parts := v_parts || ('(' || public.supporter_filter_where(p_audience -> 'filter') || ')');
 	end if;
 	execute format('select count(*) from public.supporters s where %s',
-		case when cardinality(v_parts) = 0 then 's.erased_at is null' else array_to_string(v_parts, ' or ') end)
+		case when cardinality(v_parts) > 0 then array_to_string(v_parts, ' or ')
+			when jsonb_array_length(coalesce(p_audience -> 'segments', '[]')) = 0 then 's.erased_at is null'
+			else 'false' end)
 	into v_matching;
 	return v_result || jsonb_build_object('matching', v_matching);
 end;
@@ -279,7 +297,8 @@ begin
 		'  else $3 end as variant) v'
 		' where %s and ($2 <> ''sample'' or abs(hashtext($1::text || s.id::text) %% 100) < $4)'
 		' on conflict (idempotency_key) do nothing',
-		public.broadcast_audience_where(v_broadcast.audience, v_broadcast.topic))
+		public.broadcast_audience_where(
+			coalesce(v_broadcast.audience_frozen, v_broadcast.audience), v_broadcast.topic))
 	using p_broadcast, p_part, p_variant, p_percent;
 	get diagnostics v_count = row_count;
 	update public.broadcasts set queued_count = queued_count + v_count where id = p_broadcast;
@@ -298,13 +317,25 @@ set search_path = ''
 as $$
 declare
 	v_at timestamptz := coalesce(p_local at time zone p_zone, now());
+	v_broadcast public.broadcasts;
 begin
-	update public.broadcasts set status = 'scheduled', scheduled_at = v_at, rendered = p_rendered,
-		links = p_links, updated_by = p_actor
-	where id = p_id and status = 'draft';
+	select * into v_broadcast from public.broadcasts where id = p_id and status = 'draft' for update;
 	if not found then
 		return jsonb_build_object('ok', false, 'reason', 'not-draft');
 	end if;
+	if exists (select 1 from jsonb_array_elements_text(coalesce(v_broadcast.audience -> 'segments', '[]')) x(id)
+		where not exists (select 1 from public.segments g where g.id = x.id::uuid)) then
+		return jsonb_build_object('ok', false, 'reason', 'segment-missing');
+	end if;
+	update public.broadcasts set status = 'scheduled', scheduled_at = v_at, rendered = p_rendered,
+		links = p_links, updated_by = p_actor,
+		audience_frozen = jsonb_strip_nulls(jsonb_build_object(
+			'filters', coalesce((select jsonb_agg(g.filter order by g.id) from public.segments g
+				where g.id in (select jsonb_array_elements_text(
+					coalesce(v_broadcast.audience -> 'segments', '[]'))::uuid)), '[]'),
+			'filter', v_broadcast.audience -> 'filter',
+			'all', jsonb_array_length(coalesce(v_broadcast.audience -> 'segments', '[]')) = 0))
+	where id = p_id;
 	perform public.audit(p_actor, 'broadcast.scheduled', p_id::text,
 		jsonb_build_object('at', v_at), p_ip);
 	return jsonb_build_object('ok', true, 'scheduled_at', v_at);
@@ -318,7 +349,7 @@ set search_path = ''
 as $$
 begin
 	update public.broadcasts set status = 'draft', scheduled_at = null, rendered = null,
-		links = '[]', updated_by = p_actor
+		links = '[]', audience_frozen = null, updated_by = p_actor
 	where id = p_id and status = 'scheduled';
 	if not found then
 		return false;
@@ -346,15 +377,27 @@ begin
 		order by scheduled_at
 		for update skip locked
 	loop
-		if v_broadcast.ab is not null then
-			perform public.broadcast_enqueue(v_broadcast.id, 'sample', null,
-				(v_broadcast.ab ->> 'sample_percent')::int);
-			update public.broadcasts set status = 'testing', started_at = now() where id = v_broadcast.id;
-		else
-			perform public.broadcast_enqueue(v_broadcast.id, 'all', 'a');
-			update public.broadcasts set status = 'sending', started_at = now() where id = v_broadcast.id;
-		end if;
-		v_fired := v_fired + 1;
+		-- One broadcast that cannot start (a filter that no longer parses) must not stop
+		-- the others, or the tick every email waits on: it goes back to draft, and staff
+		-- are told why.
+		begin
+			if v_broadcast.ab is not null then
+				perform public.broadcast_enqueue(v_broadcast.id, 'sample', null,
+					(v_broadcast.ab ->> 'sample_percent')::int);
+				update public.broadcasts set status = 'testing', started_at = now() where id = v_broadcast.id;
+			else
+				perform public.broadcast_enqueue(v_broadcast.id, 'all', 'a');
+				update public.broadcasts set status = 'sending', started_at = now() where id = v_broadcast.id;
+			end if;
+			v_fired := v_fired + 1;
+		exception when others then
+			update public.broadcasts set status = 'draft', scheduled_at = null, rendered = null,
+				links = '[]', audience_frozen = null
+			where id = v_broadcast.id;
+			insert into public.email_alerts (kind, message)
+			values ('broadcast', format('"%s" could not start and is a draft again: %s',
+				v_broadcast.name, sqlerrm));
+		end;
 	end loop;
 	return v_fired;
 end;

@@ -66,6 +66,10 @@ create index email_outbox_automation_sent on public.email_outbox ((data ->> 'aut
 create index email_outbox_petition_thanks_sent on public.email_outbox (sent_at)
 	where template = 'petition-thanks' and status = 'sent';
 
+-- Who already got an automation (a merge moves outbox rows to the survivor).
+create index email_outbox_automation on public.email_outbox (supporter_id)
+	where template = 'automation';
+
 -- Queues every automation email now due, one INSERT ... SELECT per automation. Each
 -- row's key is automation:<key>:<supporter>, so a supporter gets each one once
 -- however often this runs. Someone is due when the moment that triggers it (their
@@ -97,6 +101,8 @@ begin
 		from public.consents c
 		join public.supporters s on s.id = c.supporter_id
 		where c.channel = 'email' and c.status = 'granted'
+			-- People imported from another system are not new to us: no welcome.
+			and c.source not like 'import:%'
 			and coalesce(c.given_at, c.recorded_at) >= v_automation.enabled_since
 			and coalesce(c.given_at, c.recorded_at)
 				<= now() - make_interval(days => v_automation.delay_days)
@@ -105,8 +111,10 @@ begin
 			and not exists (select 1 from public.consents e
 				where e.supporter_id = c.supporter_id and e.channel = 'email' and e.status = 'granted'
 					and (coalesce(e.given_at, e.recorded_at), e.id) < (coalesce(c.given_at, c.recorded_at), c.id))
+			-- By supporter, not by key: a merge moves the duplicate's welcome to the survivor.
 			and not exists (select 1 from public.email_outbox o
-				where o.idempotency_key = 'automation:welcome-1:' || s.id)
+				where o.supporter_id = s.id and o.template = 'automation'
+					and o.data ->> 'automation' = 'welcome-1')
 			and s.erased_at is null
 			and s.email_consent = 'granted'
 			and (s.email_consent_expires_at is null or s.email_consent_expires_at > now())

@@ -291,6 +291,47 @@ describe('scheduling', () => {
 	});
 });
 
+describe('segments and a scheduled send', () => {
+	it('keeps the audience it was scheduled with when a segment is deleted, and the tick goes on', async () => {
+		const tag = `frozen-${Date.now()}`;
+		const member = await supporter({ tag });
+		const seg = await segment(`Frozen ${tag}`, { tags: [tag] });
+		const id = await broadcast({ segments: [seg] });
+		await scheduleNow(id);
+		await must(db().from('segments').delete().eq('id', seg));
+
+		const tick = (await must(db().rpc('broadcasts_tick'))) as { fired: number };
+		expect(tick.fired).toBeGreaterThanOrEqual(1);
+		expect((await queuedFor(id)).map((row) => row.supporter_id)).toEqual([member.id]);
+	});
+
+	it('refuses to schedule when a chosen segment is gone, and a draft counts no one for it', async () => {
+		const seg = await segment(`Gone ${Date.now()}`, { tags: ['nobody'] });
+		const id = await broadcast({ segments: [seg] });
+		await must(db().from('segments').delete().eq('id', seg));
+		expect(
+			await must(
+				db().rpc('broadcast_audience_count', {
+					p_audience: { segments: [seg] },
+					p_topic: 'results'
+				})
+			)
+		).toMatchObject({ eligible: 0, matching: 0 });
+		const result = await must(
+			db().rpc('broadcast_schedule', {
+				p_actor: null,
+				p_id: id,
+				p_local: null,
+				p_zone: 'America/Toronto',
+				p_rendered: { a: {} },
+				p_links: [],
+				p_ip: '127.0.0.1'
+			})
+		);
+		expect(result).toEqual({ ok: false, reason: 'segment-missing' });
+	});
+});
+
 describe('pause, resume, stop', () => {
 	it('holds what is not yet sent while paused, sends it after resume, and a stop cancels the rest', async () => {
 		const tag = `pause-${Date.now()}`;

@@ -157,6 +157,39 @@ describe('welcome series', () => {
 		expect(email.headers?.['List-Unsubscribe']).toContain(token.email_token);
 	});
 
+	it('people imported from another system are not new: no welcome, even with a recent consent date', async () => {
+		const [row] = await query<Supporter>(
+			`insert into supporters (email, first_name) values ($1, 'Imani') returning id, email`,
+			[uniqueEmail('imported')]
+		);
+		await query(
+			`insert into consents (supporter_id, channel, status, kind, source, wording, language, given_at)
+			 values ($1, 'email', 'granted', 'express', 'import:list.csv:newsletter form', 'Yes.', 'en', now())`,
+			[row.id]
+		);
+		await tick();
+		expect(await queued([row])).toEqual([]);
+	});
+
+	it('a merged record that was already welcomed is not welcomed again', async () => {
+		const first = await supporter({ firstName: 'Zoe' });
+		await tick();
+		expect(await queued([first], 'welcome-1')).toEqual([`welcome-1:${first.id}`]);
+		const survivor = await supporter({ consent: false, firstName: 'Zoé' });
+		// As the merge leaves it: the duplicate's consent and outbox rows on the survivor.
+		await query(`update email_outbox set supporter_id = $2 where supporter_id = $1`, [
+			first.id,
+			survivor.id
+		]);
+		await query(
+			`insert into consents (supporter_id, channel, status, kind, source, wording, language)
+			 values ($1, 'email', 'granted', 'express', '/test', 'Yes.', 'en')`,
+			[survivor.id]
+		);
+		await tick();
+		expect(await queued([survivor], 'welcome-1')).toEqual([`welcome-1:${survivor.id}`]);
+	});
+
 	it('someone who was subscribed before, left and comes back is not new: no welcome', async () => {
 		const person = await supporter({
 			consentAt: new Date(Date.now() - 400 * 86_400_000).toISOString()

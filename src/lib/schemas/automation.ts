@@ -70,10 +70,15 @@ export const automationSchema = v.pipe(
 	})
 );
 
+/** An address of the donation pages (/donate, /fr/giving...). */
+const DONATION_PAGE = /\/(fr\/)?(donate|giving)\b/;
+/** A Markdown link to them. */
+const DONATION_LINK = /\]\([^)]*\/(fr\/)?(donate|giving)\b/;
+
 /** What is missing before it can be saved: a subject and a body in both languages, both parts of a button, the delay. */
 export function automationErrors(
 	fields: AutomationFields,
-	options: { needsDelay: boolean }
+	options: { needsDelay: boolean; transactional?: boolean }
 ): FieldErrors {
 	const errors: FieldErrors = {};
 	if (options.needsDelay && fields.delayDays === null) {
@@ -86,6 +91,15 @@ export function automationErrors(
 		if (!text.body) errors[`${prefix}_body`] = [m.broadcast_error_required()];
 		if (text.cta && !text.cta.label) errors[`${prefix}_cta_label`] = [m.broadcast_error_cta()];
 		if (text.cta && !text.cta.url) errors[`${prefix}_cta_url`] = [m.broadcast_error_cta()];
+		// Sent to every signer, with or without consent: under CASL it must not ask
+		// for money (that needs consent, and a broadcast).
+		if (options.transactional) {
+			if (text.cta?.kind === 'give' || DONATION_PAGE.test(text.cta?.url ?? '')) {
+				errors[`${prefix}_cta_kind`] = [m.automation_error_no_appeal()];
+			}
+			if (DONATION_LINK.test(text.body))
+				errors[`${prefix}_body`] = [m.automation_error_no_appeal()];
+		}
 	}
 	return errors;
 }

@@ -182,6 +182,9 @@ export function completeErrors(fields: EditorFields): FieldErrors {
 			if (text.cta && !text.cta.url) errors[`${prefix}_cta_url`] = [m.broadcast_error_cta()];
 		}
 	}
+	if (fields.ab?.metric === 'opens' && !fields.track_opens) {
+		errors.ab_metric = [m.broadcast_error_opens_untracked()];
+	}
 	if (fields.ab?.test === 'subject') {
 		for (const language of LANGUAGES) {
 			if (!fields.content.b?.[language].subject)

@@ -126,6 +126,22 @@ describe('staff’s words', () => {
 			'delay_days'
 		]);
 		expect(automationErrors(missing, { needsDelay: false })).not.toHaveProperty('delay_days');
+		// The thank-you after signing reaches signers without consent: no appeal in it.
+		const appeal = {
+			...ok,
+			content: {
+				en: {
+					...ok.content.en,
+					body: 'Thanks! [Give](/donate)',
+					cta: { label: 'Give', url: '/donate', kind: 'give' as const }
+				},
+				fr: ok.content.fr
+			}
+		};
+		expect(
+			Object.keys(automationErrors(appeal, { needsDelay: false, transactional: true })).sort()
+		).toEqual(['a_en_body', 'a_en_cta_kind']);
+		expect(automationErrors(appeal, { needsDelay: false })).toEqual({});
 		expect(v.safeParse(automationSchema, { ...values, delay_days: '400' }).success).toBe(false);
 		expect(v.safeParse(automationSchema, { ...values, delay_days: '2.5' }).success).toBe(false);
 	});

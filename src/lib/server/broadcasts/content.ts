@@ -120,6 +120,17 @@ export const LINK_PLACEHOLDER_ORIGIN = 'https://link.invalid';
 export const linkPlaceholder = (index: number) => `${LINK_PLACEHOLDER_ORIGIN}/${index}`;
 export const LINK_PLACEHOLDER = /https:\/\/link\.invalid\/(\d+)/g;
 
+/**
+ * The links of a body that cannot work in an email: anything but http(s)://,
+ * mailto: or a path on this site ("www.example.org", "donate", "#top").
+ */
+export function unusableLinks(body: string): string[] {
+	const hrefs = [...bodyToHtml(body).matchAll(/<a [^>]*href="([^"]*)"/g)].map((match) =>
+		match[1].replaceAll('&amp;', '&')
+	);
+	return [...new Set(hrefs.filter((href) => !/^(https?:\/\/|mailto:|\/(?!\/))/.test(href)))];
+}
+
 /** A relative link ("/donate") made absolute: an email has no page to be relative to. */
 export function absoluteUrl(url: string): string {
 	if (url.startsWith('/')) return `${SITE_URL}${url}`;
@@ -153,15 +164,35 @@ export function freezeContent(content: BroadcastContent): {
 		const byLanguage = {} as Record<Language, RenderedText>;
 		for (const language of LANGUAGES) {
 			const text = texts[language];
-			let html = bodyToHtml(mergeFields(text.body));
+			let html = bodyToHtml(text.body);
 			if (text.cta) {
-				html += `<p class="cta"><a class="button" href="${escapeAttribute(text.cta.url)}">${sanitizeHtml(mergeFields(text.cta.label), { allowedTags: [] })}</a></p>`;
+				html += `<p class="cta"><a class="button" href="${escapeAttribute(text.cta.url)}">${sanitizeHtml(text.cta.label, { allowedTags: [] })}</a></p>`;
 			}
-			html = html.replace(/href="([^"]*)"/g, (_match, href: string) => {
-				const url = href.replaceAll('&amp;', '&');
-				if (url.startsWith('mailto:')) return `href="${href}"`;
-				return `href="${linkPlaceholder(number(url))}"`;
+			// Each link's address becomes its number in `links` (sanitize-html reads
+			// the tags, so words that look like an href are left alone); merge fields
+			// are filled in the text only.
+			html = sanitizeHtml(html, {
+				...ALLOWED,
+				// The button's own classes (added above; staff's were removed by bodyToHtml).
+				allowedAttributes: {
+					...ALLOWED.allowedAttributes,
+					a: ['href', 'title', 'class'],
+					p: ['class']
+				},
+				transformTags: {
+					a: (tagName, attribs) => ({
+						tagName,
+						attribs: {
+							...attribs,
+							href:
+								!attribs.href || attribs.href.startsWith('mailto:')
+									? (attribs.href ?? '')
+									: linkPlaceholder(number(attribs.href))
+						}
+					})
+				}
 			});
+			html = mergeFields(html);
 			byLanguage[language] = {
 				subject: mergeFields(text.subject.trim()),
 				preheader: mergeFields(text.preheader.trim()),

@@ -206,7 +206,9 @@ export async function schedule(
 	broadcast: Broadcast,
 	local: string | null,
 	ip: string
-): Promise<{ ok: true; scheduledAt: string } | { ok: false; reason: 'not-draft' }> {
+): Promise<
+	{ ok: true; scheduledAt: string } | { ok: false; reason: 'not-draft' | 'segment-missing' }
+> {
 	const { rendered, links } = freezeContent(broadcast.content);
 	const result = must(
 		await serviceDb().rpc('broadcast_schedule', {
@@ -218,8 +220,8 @@ export async function schedule(
 			p_links: links,
 			p_ip: ip
 		})
-	) as { ok: boolean; scheduled_at?: string; reason?: 'not-draft' };
-	if (!result.ok) return { ok: false, reason: 'not-draft' };
+	) as { ok: boolean; scheduled_at?: string; reason?: 'not-draft' | 'segment-missing' };
+	if (!result.ok) return { ok: false, reason: result.reason ?? 'not-draft' };
 	if (local === null) await tick();
 	return { ok: true, scheduledAt: result.scheduled_at! };
 }
@@ -331,7 +333,9 @@ export async function lastResultsUpdateAt(): Promise<Date | null> {
 
 /** Of these addresses, the ones that are not staff (tests go to staff only), any letter case. */
 export async function notStaff(addresses: string[]): Promise<string[]> {
-	const staff = must(await serviceDb().from('staff').select('email')) as { email: string }[];
+	const staff = must(await serviceDb().from('staff').select('email').is('removed_at', null)) as {
+		email: string;
+	}[];
 	const known = new Set(staff.map((member) => member.email.toLowerCase()));
 	return addresses.filter((address) => !known.has(address.toLowerCase()));
 }

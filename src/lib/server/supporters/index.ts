@@ -47,6 +47,8 @@ export async function count(filter: SupporterFilter): Promise<number> {
 export interface ConsentRecord {
 	id: number;
 	channel: string;
+	/** For channel 'email_topic': the topic chosen or dropped in the preference centre. */
+	topic: string | null;
 	status: 'granted' | 'withdrawn';
 	kind: 'express' | 'implied';
 	source: string;
@@ -95,7 +97,7 @@ export async function read(id: string): Promise<SupporterRecord | null> {
 		db
 			.from('consents')
 			.select(
-				'id, channel, status, kind, source, wording, language, expires_at, given_at, recorded_at'
+				'id, channel, topic, status, kind, source, wording, language, expires_at, given_at, recorded_at'
 			)
 			.eq('supporter_id', id)
 			.order('recorded_at', { ascending: false }),

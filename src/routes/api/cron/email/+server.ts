@@ -18,7 +18,11 @@ export const POST = async ({ request, url, locals }) => {
 	const budgetMs = Number.isFinite(asked)
 		? Math.min(Math.max(asked, 0), MAX_BUDGET_MS)
 		: DEFAULT_BUDGET_MS;
-	const scheduler = await broadcasts.tick();
+	// The scheduler must never stop the outbox: receipts and sign-in links wait on it.
+	const scheduler = await broadcasts.tick().catch((failure: unknown) => {
+		locals.log.error({ err: failure }, 'email: the broadcasts scheduler failed');
+		return { fired: 0, decided: 0, finished: 0 };
+	});
 	const stats = await drainOutbox({
 		worker: `cron:${locals.requestId}`,
 		budgetMs,
@@ -27,7 +31,7 @@ export const POST = async ({ request, url, locals }) => {
 	});
 	// Sends this drain finished are marked sent now, not on the next call.
 	if (stats.sent > 0 || stats.suppressed > 0) {
-		scheduler.finished += (await broadcasts.tick()).finished;
+		scheduler.finished += (await broadcasts.tick().catch(() => ({ finished: 0 }))).finished;
 	}
 	locals.log.info({ ...stats, scheduler }, 'email: drain finished');
 	return Response.json({ ...stats, scheduler }, { headers: { 'cache-control': 'no-store' } });

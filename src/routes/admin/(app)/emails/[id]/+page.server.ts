@@ -1,12 +1,17 @@
 import { error, fail, redirect } from '@sveltejs/kit';
 import { m } from '#lib/paraglide/messages.js';
 import { getLocale, localizeHref } from '#lib/paraglide/runtime.js';
-import { completeErrors, editorSchema, editorValues } from '#lib/schemas/broadcast.ts';
+import {
+	completeErrors,
+	editorSchema,
+	editorValues,
+	type EditorFields
+} from '#lib/schemas/broadcast.ts';
 import { localDateTimeIn } from '#lib/schemas/campaign.ts';
-import { parseForm } from '#lib/schemas/form.ts';
+import { parseForm, type FieldErrors } from '#lib/schemas/form.ts';
 import { requireStaff } from '#lib/server/auth/roles.ts';
 import * as broadcasts from '#lib/server/broadcasts/index.ts';
-import { unknownMergeFields } from '#lib/server/broadcasts/content.ts';
+import { unknownMergeFields, unusableLinks } from '#lib/server/broadcasts/content.ts';
 import * as campaigns from '#lib/server/campaigns/admin.ts';
 import * as petitions from '#lib/server/petitions/index.ts';
 import * as segments from '#lib/server/supporters/segments.ts';
@@ -19,7 +24,6 @@ async function find(id: string) {
 
 export const load = async ({ locals, params }) => {
 	const staff = requireStaff(locals, 'campaigner');
-	await broadcasts.tick();
 	const broadcast = await find(params.id);
 	if (broadcast.status !== 'draft') {
 		return {
@@ -81,7 +85,7 @@ async function saveFrom(
 		};
 	}
 	if (options.complete) {
-		const errors = completeErrors(parsed.output);
+		const errors = { ...completeErrors(parsed.output), ...linkErrors(parsed.output) };
 		if (Object.keys(errors).length > 0) {
 			return {
 				failure: fail(400, {
@@ -94,6 +98,22 @@ async function saveFrom(
 		}
 	}
 	return { actor, fields: parsed.output, values: parsed.values, form };
+}
+
+/** Bodies with links that cannot work in an email, by field. */
+function linkErrors(fields: EditorFields): FieldErrors {
+	const errors: FieldErrors = {};
+	for (const [variant, texts] of Object.entries(fields.content)) {
+		for (const [language, text] of Object.entries(texts ?? {})) {
+			const unusable = unusableLinks(text.body);
+			if (unusable.length > 0) {
+				errors[`${variant}_${language}_body`] = [
+					m.broadcast_error_link({ links: unusable.join(', ') })
+				];
+			}
+		}
+	}
+	return errors;
 }
 
 function warnings(values: Record<string, string>): string[] {
@@ -200,7 +220,15 @@ async function start(
 	const audience = await broadcasts.countAudience(broadcast.audience, broadcast.topic);
 	if (audience.eligible === 0) return fail(400, { values, error: m.broadcast_error_no_audience() });
 	const scheduled = await broadcasts.schedule(actor, broadcast, sendAt, ip);
-	if (!scheduled.ok) return fail(409, { values, error: m.broadcast_error_not_draft() });
+	if (!scheduled.ok) {
+		return fail(409, {
+			values,
+			error:
+				scheduled.reason === 'segment-missing'
+					? m.broadcast_error_segment_missing()
+					: m.broadcast_error_not_draft()
+		});
+	}
 	redirect(303, localizeHref(`/admin/emails/${id}`));
 }
 

@@ -32,7 +32,10 @@ export const actions = {
 		const form = parseForm(automationSchema, await request.formData());
 		if (!form.ok) return fail(400, { values: form.values, errors: form.errors });
 		const errors = {
-			...automationErrors(form.output, { needsDelay: automations.hasDelay(automation.key) }),
+			...automationErrors(form.output, {
+				needsDelay: automations.hasDelay(automation.key),
+				transactional: automation.key === 'petition-thanks'
+			}),
 			...automations.mergeFieldErrors(automation.key, form.output.content)
 		};
 		if (Object.keys(errors).length > 0) return fail(400, { values: form.values, errors });
