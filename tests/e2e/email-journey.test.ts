@@ -76,7 +76,8 @@ const figure = (page: import('@playwright/test').Page, key: string) =>
 
 test('a results update is sent by the worker, tracked, unsubscribed from with one click, and its stats move', async ({
 	page,
-	baseURL
+	baseURL,
+	axe
 }) => {
 	test.setTimeout(120_000);
 	const site = baseURL!;
@@ -127,6 +128,7 @@ test('a results update is sent by the worker, tracked, unsubscribed from with on
 	await page.goto(broadcastUrl);
 	await expect(page.getByText(/Sent · topic/)).toBeVisible();
 	await expect(page.getByText('3 of 3 done')).toBeVisible();
+	await axe();
 
 	// Resend reports deliveries and an open through its webhook.
 	for (const to of [ana, bruno, chen]) {

@@ -37,7 +37,8 @@ async function startResultsUpdate(page: Page) {
 
 test.describe('email updates', () => {
 	test('a results update is drafted from the figures, previewed in both languages and tested', async ({
-		page
+		page,
+		axe
 	}) => {
 		const email = addStaff('campaigner', 'writer');
 		await signIn(page, email);
@@ -45,6 +46,8 @@ test.describe('email updates', () => {
 			.getByRole('navigation', { name: 'Staff area' })
 			.getByRole('link', { name: 'Emails' })
 			.click();
+		await expect(page.getByRole('heading', { level: 1 })).toHaveText('Email updates');
+		await axe();
 		// A figure changed since the last update (another test may have sent one).
 		await sql(
 			`update impact_metrics set updated_at = now()
@@ -112,7 +115,8 @@ test.describe('email updates', () => {
 	test('a send is scheduled in the charity’s time, unscheduled, then sent now to its audience', async ({
 		page,
 		browserName,
-		javaScriptEnabled
+		javaScriptEnabled,
+		axe
 	}) => {
 		const marker = unique();
 		const tag = `readers-${marker}`;
@@ -146,6 +150,7 @@ test.describe('email updates', () => {
 		await page.getByRole('button', { name: 'Schedule', exact: true }).click();
 		await expect(page.getByText(/Scheduled · topic: Results and impact/)).toBeVisible();
 		await expect(page.getByText(/goes out Jun 1, 2099, 9:30 a\.m\. EDT/)).toBeVisible();
+		await axe();
 		const [scheduled] = await sql(
 			`select scheduled_at from broadcasts where name like $1 order by created_at desc limit 1`,
 			['Results update%']
@@ -159,6 +164,7 @@ test.describe('email updates', () => {
 		await page.getByRole('button', { name: 'Send now to 2 supporters' }).click();
 		await expect(page.getByText(/Sending · topic|Sent · topic/)).toBeVisible();
 		await expect(page.getByText('2 of 2 done').or(page.getByText('0 of 2 done'))).toBeVisible();
+		await axe();
 
 		// Each reader gets it in their own language.
 		await page.goto('/dev/mail');

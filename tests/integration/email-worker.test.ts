@@ -13,9 +13,13 @@ let resend: ResendDouble;
 beforeAll(async () => {
 	ensureBuild();
 	resend = await startResendDouble();
+	// The worker's tick also queues automatic emails (welcome series) for the
+	// supporters other test files made: these tests count only their own emails.
+	await withSql((sql) => sql.query('update email_automations set enabled = false'));
 }, 180_000);
 
 afterAll(async () => {
+	await withSql((sql) => sql.query('update email_automations set enabled = true'));
 	await resend?.close();
 });
 
