@@ -4,7 +4,13 @@ import { ROOT } from '../../scripts/local-stack/index.ts';
 import { startResendDouble, type ResendDouble } from '../doubles/resend.ts';
 import { pdfText } from '../pdf-text.ts';
 import { ensureBuild } from './build.ts';
-import { serviceClient, uniqueEmail, useStackForServerCode, withSql } from './helpers.ts';
+import {
+	serviceClient,
+	uniqueEmail,
+	useStackForServerCode,
+	withSql,
+	withoutAutomaticEmails
+} from './helpers.ts';
 
 // The donation emails as donors get them: queued by the webhook's SQL with ids
 // only, read and rendered when sent (their prepare step), the receipt's PDF
@@ -30,6 +36,7 @@ const CHARITY = {
 	signatory_title: 'Executive Director'
 };
 
+withoutAutomaticEmails();
 beforeAll(async () => {
 	await useStackForServerCode();
 	viewer = await import('../../src/lib/server/email/viewer.ts');

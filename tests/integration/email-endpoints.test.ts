@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signedResendWebhook } from '../doubles/resend.ts';
-import { serviceClient, uniqueEmail, withSql } from './helpers.ts';
+import { serviceClient, uniqueEmail, withSql, withoutAutomaticEmails } from './helpers.ts';
 import { startSite } from './site.ts';
 
 // What outside services and people's mail clients call: Resend's webhook, the
@@ -11,6 +11,7 @@ const WEBHOOK_SECRET =
 const CRON_SECRET = 'a-cron-secret-for-tests';
 let site: Awaited<ReturnType<typeof startSite>>;
 
+withoutAutomaticEmails();
 beforeAll(async () => {
 	site = await startSite({
 		RESEND_API_KEY: 're_test_endpoints',

@@ -1,6 +1,12 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startResendDouble, type ResendDouble } from '../doubles/resend.ts';
-import { serviceClient, uniqueEmail, useStackForServerCode, withSql } from './helpers.ts';
+import {
+	serviceClient,
+	uniqueEmail,
+	useStackForServerCode,
+	withSql,
+	withoutAutomaticEmails
+} from './helpers.ts';
 import { startSite } from './site.ts';
 
 // Tracking a broadcast (migration 0026): every recipient's links are signed for
@@ -19,6 +25,7 @@ let render: typeof import('../../src/lib/server/email/render.ts');
 let content: typeof import('../../src/lib/server/broadcasts/content.ts');
 let tracking: typeof import('../../src/lib/server/broadcasts/tracking.ts');
 
+withoutAutomaticEmails();
 beforeAll(async () => {
 	resend = await startResendDouble();
 	site = await startSite({

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'v
 import { ROOT } from '../../scripts/local-stack/index.ts';
 import { startResendDouble, type ResendDouble } from '../doubles/resend.ts';
 import { ensureBuild } from './build.ts';
-import { serviceClient, uniqueEmail, withSql } from './helpers.ts';
+import { serviceClient, uniqueEmail, withSql, withoutAutomaticEmails } from './helpers.ts';
 
 // The worker as an operator runs it (`npm run worker`, a real child process),
 // sending through the real `resend` package to a local double of Resend's API.
@@ -13,15 +13,13 @@ let resend: ResendDouble;
 beforeAll(async () => {
 	ensureBuild();
 	resend = await startResendDouble();
-	// The worker's tick also queues automatic emails (welcome series) for the
-	// supporters other test files made: these tests count only their own emails.
-	await withSql((sql) => sql.query('update email_automations set enabled = false'));
 }, 180_000);
 
 afterAll(async () => {
-	await withSql((sql) => sql.query('update email_automations set enabled = true'));
 	await resend?.close();
 });
+
+withoutAutomaticEmails();
 
 beforeEach(async () => {
 	resend.reset();

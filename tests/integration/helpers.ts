@@ -1,6 +1,6 @@
 import { createClient, type SupabaseClient } from '@supabase/supabase-js';
 import pg from 'pg';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
 import WebSocket from 'ws';
 
 // Builders for integration tests: clients as the app makes them, and SQL for checks.
@@ -57,4 +57,14 @@ export async function useStackForServerCode(): Promise<void> {
 		SUPABASE_SERVICE_ROLE_KEY: stack.serviceRoleKey,
 		LOG_LEVEL: 'silent'
 	});
+}
+
+/**
+ * For a test file that runs the worker and counts what it sends: the automatic
+ * emails (the welcome series for supporters other files made, which every tick
+ * would queue) stay off while it runs, and are on again after.
+ */
+export function withoutAutomaticEmails(): void {
+	beforeAll(() => withSql((sql) => sql.query('update email_automations set enabled = false')));
+	afterAll(() => withSql((sql) => sql.query('update email_automations set enabled = true')));
 }
